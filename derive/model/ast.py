@@ -1,0 +1,208 @@
+"""The typed expression model: what both parsers produce and every strategy reads.
+
+Nodes are small frozen dataclasses, so they are hashable (cache keys) and cannot be
+mutated behind a strategy's back. They say what was written, not what it means: whether
+`u^T` is a transpose or a power, or `v_t` an element of a sequence or a plain name, is
+decided later against the symbol context (`derive.model.context`). Nothing here
+evaluates anything.
+
+`pos` is the column in the source text, for error messages; it takes no part in equality.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+
+@dataclass(frozen=True)
+class Node:
+    """Base of every expression node."""
+
+
+def _pos() -> int:
+    return field(default=-1, compare=False, repr=False)  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class Num(Node):
+    """An exact number: `0.1` is stored as 1/10, never as a float."""
+
+    value: Fraction
+    pos: int = _pos()
+
+
+@dataclass(frozen=True)
+class Name(Node):
+    """An identifier (`beta`, `v_t` once resolved); Greek letters are spelled out (`beta`)."""
+
+    name: str
+    pos: int = _pos()
+
+
+@dataclass(frozen=True)
+class Const(Node):
+    """A named constant: `pi`, `e`, `I` (the identity), `inf`."""
+
+    name: str
+    pos: int = _pos()
+
+
+@dataclass(frozen=True)
+class Subscript(Node):
+    """`base_index` or `base^{(index)}`: an element of a sequence, or part of a name.
+
+    `label` keeps the written form of the index (`t-1`, `(f)`), used when the context
+    says the whole thing is a single name such as `beta_1` or `W^(f)`.
+    """
+
+    base: str
+    index: Node
+    label: str
+    pos: int = _pos()
+
+
+@dataclass(frozen=True)
+class Call(Node):
+    """A function applied to arguments: builtins (`exp`, `max`, `sigmoid`, `diag`,
+    `lambda_max`) and functions declared in the context (`L`, `h`).
+
+    `derivative` counts primes: `sigma'(z)` has 1, `f''(x)` has 2.
+    """
+
+    func: str
+    args: tuple[Node, ...]
+    derivative: int = 0
+    pos: int = _pos()
+
+
+@dataclass(frozen=True)
+class Add(Node):
+    terms: tuple[Node, ...]
+    pos: int = _pos()
+
+
+@dataclass(frozen=True)
+class Mul(Node):
+    """A product in written order (it matters for matrices)."""
+
+    factors: tuple[Node, ...]
+    pos: int = _pos()
+
+
+@dataclass(frozen=True)
+class Neg(Node):
+    operand: Node
+    pos: int = _pos()
+
+
+@dataclass(frozen=True)
+class Div(Node):
+    numerator: Node
+    denominator: Node
+    pos: int = _pos()
+
+
+@dataclass(frozen=True)
+class Pow(Node):
+    """`base^exponent`; `W^T` is a Pow until the context says T is not a scalar."""
+
+    base: Node
+    exponent: Node
+    pos: int = _pos()
+
+
+@dataclass(frozen=True)
+class Transpose(Node):
+    """`u^\\top`, `u'` in plain text is not a transpose (it is a prime)."""
+
+    operand: Node
+    pos: int = _pos()
+
+
+@dataclass(frozen=True)
+class Norm(Node):
+    """`||x||` (`kind` None), `||x||_2` ("2"), `||X||_F` ("F")."""
+
+    operand: Node
+    kind: str | None = None
+    pos: int = _pos()
+
+
+@dataclass(frozen=True)
+class Abs(Node):
+    operand: Node
+    pos: int = _pos()
+
+
+@dataclass(frozen=True)
+class Hadamard(Node):
+    """The elementwise product `a ⊙ b`."""
+
+    left: Node
+    right: Node
+    pos: int = _pos()
+
+
+@dataclass(frozen=True)
+class Sum(Node):
+    """`sum_{var=lower}^{upper} body`; `product` makes it a product."""
+
+    body: Node
+    var: str
+    lower: Node
+    upper: Node
+    product: bool = False
+    pos: int = _pos()
+
+
+@dataclass(frozen=True)
+class Derivative(Node):
+    """`d/dvar expr` (or partial), `order` times."""
+
+    expr: Node
+    var: Node
+    order: int = 1
+    pos: int = _pos()
+
+
+@dataclass(frozen=True)
+class Gradient(Node):
+    """`∇_var expr`: the column vector of partial derivatives with respect to `var`."""
+
+    expr: Node
+    var: Node
+    pos: int = _pos()
+
+
+@dataclass(frozen=True)
+class Expectation(Node):
+    expr: Node
+    pos: int = _pos()
+
+
+@dataclass(frozen=True)
+class Variance(Node):
+    expr: Node
+    pos: int = _pos()
+
+
+@dataclass(frozen=True)
+class Relation(Node):
+    """`lhs op rhs` with op one of RELATIONS; `:=` defines the name on its left."""
+
+    op: str
+    lhs: Node
+    rhs: Node
+    pos: int = _pos()
+
+
+@dataclass(frozen=True)
+class Chain(Node):
+    """`a = b <= c`: several relations sharing their middle terms, checked link by link."""
+
+    links: tuple[Relation, ...]
+    pos: int = _pos()
+
+
+RELATIONS = ("=", "!=", "<", "<=", ">", ">=", ":=")

@@ -1,0 +1,95 @@
+"""Verdicts: what the engine established about a statement, as a value that travels alone.
+
+A verdict is immutable and self-describing (as Z3's sat/unsat/unknown, but with its
+evidence attached): renderers, the cache and the grader read it; nothing mutates it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import Enum
+
+
+class Status(Enum):
+    PROVED = "proved"  # a symbolic method established it
+    VERIFIED = "verified"  # not proved, but every numeric trial agreed
+    REFUTED = "refuted"  # a confirmed counterexample
+    UNKNOWN = "unknown"  # neither; `reason` says why
+    ERROR = "error"  # the statement could not be built or evaluated
+
+    @property
+    def holds(self) -> bool:
+        return self in (Status.PROVED, Status.VERIFIED)
+
+
+class Expect(Enum):
+    HOLDS = "holds"
+    REFUTED = "refuted"
+
+
+@dataclass(frozen=True)
+class Counterexample:
+    """Values (as exact text: `1/2`, `[[0, 2], [0, 0]]`) under which the claim fails.
+
+    `lhs`/`rhs` are the two sides there; `confirmed` says how the failure was confirmed
+    (`exact`, `50 digits`), so a reader knows floating point did not invent it.
+    """
+
+    values: tuple[tuple[str, str], ...]
+    lhs: str = ""
+    rhs: str = ""
+    confirmed: str = "exact"
+    note: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return dict(self.values)
+
+    def assignments(self) -> str:
+        """`x = 1/2, W = [[0, 2], [0, 0]]`: what a user can paste back."""
+        return ", ".join(f"{name} = {value}" for name, value in self.values)
+
+
+@dataclass(frozen=True)
+class Trials:
+    """The numeric evidence behind `verified`."""
+
+    count: int
+    sizes: tuple[str, ...] = ()
+    max_error: float = 0.0
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: Status
+    method: str
+    summary: str = ""
+    steps: tuple[str, ...] = ()
+    counterexample: Counterexample | None = None
+    trials: Trials | None = None
+    proved_sizes: tuple[str, ...] = ()
+    reason: str = ""
+    seconds: float = 0.0
+    seed: int = 0
+    notes: tuple[str, ...] = field(default=())
+
+    def with_time(self, seconds: float) -> Verdict:
+        return replace(self, seconds=seconds)
+
+    def with_steps(self, *steps: str) -> Verdict:
+        return replace(self, steps=self.steps + steps)
+
+
+def passes(verdict: Verdict, expect: Expect) -> bool:
+    """A claim passes when it came out as its author expected."""
+    if expect is Expect.HOLDS:
+        return verdict.status.holds
+    return verdict.status is Status.REFUTED
+
+
+def unknown(reason: str, method: str = "none", **kwargs: object) -> Verdict:
+    return Verdict(Status.UNKNOWN, method, reason=reason, **kwargs)  # type: ignore[arg-type]
+
+
+def error(reason: str, method: str = "none") -> Verdict:
+    return Verdict(Status.ERROR, method, reason=reason)
