@@ -95,6 +95,7 @@ class Function:
 
     params: tuple[str, ...] = ()
     builtin: str | None = None
+    elementwise: bool = False  # an activation: applied to a vector, it acts on each entry
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,9 @@ Decl = Scalar | Vector | Matrix | Function | Sequence | Random
 
 @dataclass(frozen=True)
 class Definition:
-    """`name := body`, or `name(params) := body` for a function."""
+    """`name := body`, `name(params) := body` for a function, or a recurrence for a
+    sequence: params ("t",) and body `((0, base_node), ..., general_node)`, where the
+    general node mentions the element at `t-1`."""
 
     name: str
     body: object  # an ast.Node; typed loosely to keep this module free of the AST

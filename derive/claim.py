@@ -1,0 +1,246 @@
+"""Claims: what a course author writes, and what the engine checks.
+
+A claim reads like the mathematics it encodes:
+
+    claim(
+        "hw4/tanh/derivative",
+        "The derivative of tanh",
+        source="002 Q1.1.2",
+        statement=r"\\frac{d}{dz}\\tanh(z) = 1 - \\tanh(z)^2",
+    )
+
+Statements are text (LaTeX or plain), read by derive's own parsers in the claim's
+context: `let` declares names (`"u": "vector(n)"`), `where` defines them
+(`"w": r"\\gamma u / \\|u\\|"`, a function `"l(w)": "h(w / norm(w))"`, a recurrence
+`"v_t": "beta v_{t-1} + (1 - beta) g_t"` with `"v_0": "0"`), `assume` restricts them
+(`"0 < beta < 1"`), and `given` lists hypotheses used as rewriting rules
+(`"g_{t-1} = sigma(h_{t-1})"`). Claims that are not one relation (an algorithm against
+brute force, a simulation, a count) pass a `Property` instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from derive.errors import ClaimError
+from derive.model import ast
+from derive.model.types import (
+    Context,
+    Decl,
+    Definition,
+    Random,
+    Scalar,
+    Sequence,
+    Vector,
+)
+from derive.verdict import Expect
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One relation (or chain) to decide in a context.
+
+    `sizes` are the size assignments at which a general-size claim is proved with
+    symbolic components (each a dict such as {"n": 2}); `numeric_sizes` those at which
+    it is also checked numerically. `up_to` = ("eta", 2) makes `=` mean equal up to
+    O(eta^2).
+    """
+
+    text: str
+    context: Context = field(default_factory=Context)
+    given: tuple[str, ...] = ()
+    sizes: tuple[tuple[tuple[str, int], ...], ...] = ()
+    numeric_sizes: tuple[tuple[tuple[str, int], ...], ...] = ()
+    up_to: tuple[str, int] | None = None
+    latex: bool | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a property test says of one instance: whether it held, and the values to
+    show a reader (exact where the test computed exactly)."""
+
+    ok: bool
+    values: tuple[tuple[str, str], ...] = ()
+    lhs: str = ""
+    rhs: str = ""
+    exact: bool = True
+
+
+@dataclass(frozen=True)
+class Property:
+    """A claim decided by running code on instances.
+
+    - `forall`: `test(instance)` holds for every instance; `draw(rng)` makes random
+      instances and `simple()` small ones tried first (like Hypothesis's shrinking, the
+      first failure found among simple instances is already small).
+    - `exists`: some instance is a witness; `simple()` usually lists the witness the
+      argument needs, and a random search follows.
+    - `exact`: the computation is exact (rationals, integers), so a single instance
+      proves an `exists` claim or refutes a `forall` claim, and a `forall` over a finite,
+      fully enumerated `simple()` with `draw` None is a proof.
+    """
+
+    test: Callable[[Any], Outcome]
+    draw: Callable[[Any], Any] | None = None
+    simple: Callable[[], Iterable[Any]] | None = None
+    kind: str = "forall"
+    exact: bool = False
+    trials: int = 200
+    method: str = "property"
+    describe: str = ""
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    title: str
+    source: str
+    check: Statement | Property
+    expect: Expect = Expect.HOLDS
+    notes: str = ""
+
+    @property
+    def course(self) -> str:
+        return self.id.split("/", 1)[0]
+
+
+def claim(
+    id: str,  # noqa: A002 (the catalog calls it id)
+    title: str,
+    *,
+    source: str,
+    statement: str | None = None,
+    check: Property | None = None,
+    let: Mapping[str, str | Decl] | None = None,
+    where: Mapping[str, str] | None = None,
+    assume: Iterable[str] = (),
+    given: Iterable[str] = (),
+    sizes: Mapping[str, Iterable[int]] | None = None,
+    numeric_sizes: Mapping[str, Iterable[int]] | None = None,
+    up_to: tuple[str, int] | None = None,
+    context: Context | None = None,
+    expect: str = "holds",
+    notes: str = "",
+) -> Claim:
+    """Build a claim; errors in its declarations surface here, at import of the module."""
+    if (statement is None) == (check is None):
+        raise ClaimError(f"{id}: give exactly one of statement= or check=")
+    if check is not None:
+        return Claim(id, title, source, check, Expect(expect), notes)
+    ctx = build_context(let, where, assume, base=context)
+    default_sizes = _default_sizes(ctx)
+    proof_sizes = _size_grid(sizes) if sizes is not None else default_sizes
+    check_sizes = _size_grid(numeric_sizes) if numeric_sizes is not None else _numeric(proof_sizes)
+    body = Statement(
+        statement, ctx, tuple(given), proof_sizes, check_sizes, up_to  # type: ignore[arg-type]
+    )
+    return Claim(id, title, source, body, Expect(expect), notes)
+
+
+def build_context(
+    let: Mapping[str, str | Decl] | None = None,
+    where: Mapping[str, str] | None = None,
+    assume: Iterable[str] = (),
+    *,
+    base: Context | None = None,
+    strict: bool = False,
+) -> Context:
+    """A context from the text forms authors and users write."""
+    from derive.parsing import parse_expression
+    from derive.parsing.declarations import parse_assumption, parse_type
+
+    decls: dict[str, Decl] = {}
+    for name, decl in (let or {}).items():
+        decls[name] = parse_type(decl) if isinstance(decl, str) else decl
+    merged = dict(base.decls) if base else {}
+    merged.update(decls)
+    for text in assume:
+        for name, domain in parse_assumption(text):
+            current = merged.get(name, Scalar())
+            if isinstance(current, Scalar):
+                merged[name] = Scalar(current.domain.intersect(domain))
+            elif isinstance(current, Vector):
+                merged[name] = Vector(current.size, current.domain.intersect(domain))
+            else:
+                raise ClaimError(f"cannot assume '{text}' of a {type(current).__name__.lower()}")
+    definitions = list(base.definitions) if base else []
+    recurrences: dict[str, tuple[str, dict[int, ast.Node], ast.Node | None]] = {}
+    for key, text in (where or {}).items():
+        head = parse_expression(key)
+        body = parse_expression(text)
+        match head:
+            case ast.Name(name=name):
+                definitions.append(Definition(name, body))
+            case ast.Call(func=name, args=args) if all(isinstance(a, ast.Name) for a in args):
+                definitions.append(Definition(name, body, tuple(a.name for a in args)))  # type: ignore[attr-defined]
+            case ast.Subscript(base=name, index=ast.Num(value=value)):
+                _, bases, general = recurrences.get(name, ("t", {}, None))
+                bases[int(value)] = body
+                recurrences[name] = (recurrences.get(name, ("t",))[0], bases, general)
+            case ast.Subscript(base=name, index=ast.Name(name=param)):
+                _, bases, _ = recurrences.get(name, (param, {}, None))
+                recurrences[name] = (param, bases, body)
+            case _:
+                raise ClaimError(f"cannot define '{key}': write a name, f(x) or x_t")
+    for name, (param, bases, general) in recurrences.items():
+        if general is None:
+            for index, body in bases.items():  # only fixed elements: names such as h_0
+                definitions.append(Definition(f"{name}_{index}", body))
+            continue
+        cases = (*sorted(bases.items()), general)
+        definitions.append(Definition(name, cases, (param,)))
+        if not isinstance(merged.get(name), Sequence | Random):
+            merged.setdefault(name, Sequence())
+    return Context(merged, tuple(definitions), strict)
+
+
+def _default_sizes(ctx: Context) -> tuple[tuple[tuple[str, int], ...], ...]:
+    names = sorted(_size_names(ctx))
+    if not names:
+        return ((),)
+    return tuple(tuple((name, n) for name in names) for n in (1, 2, 3))
+
+
+def _size_names(ctx: Context) -> set[str]:
+    from derive.model.types import Matrix
+
+    found: set[str] = set()
+
+    def visit(decl: object) -> None:
+        match decl:
+            case Vector(size=size):
+                found.update({size} if isinstance(size, str) else set())
+            case Matrix(rows=rows, cols=cols):
+                found.update(s for s in (rows, cols) if isinstance(s, str))
+            case Sequence(element=element):
+                visit(element)
+            case Random(shape=shape):
+                visit(shape)
+
+    for decl in ctx.decls.values():
+        visit(decl)
+    return found
+
+
+def _size_grid(sizes: Mapping[str, Iterable[int]]) -> tuple[tuple[tuple[str, int], ...], ...]:
+    """{"n": (1, 2), "T": (2, 3)} → every combination, smallest first."""
+    import itertools
+
+    names = sorted(sizes)
+    grid = itertools.product(*(sorted(sizes[n]) for n in names))
+    return tuple(
+        sorted((tuple(zip(names, combo, strict=True)) for combo in grid), key=lambda c: sum(v for _, v in c))
+    )
+
+
+def _numeric(proof_sizes: tuple[tuple[tuple[str, int], ...], ...]) -> tuple[tuple[tuple[str, int], ...], ...]:
+    """Numeric checks run at the proof sizes and at two larger ones."""
+    if proof_sizes == ((),):
+        return proof_sizes
+    largest = max(max((v for _, v in s), default=1) for s in proof_sizes)
+    names = sorted({n for s in proof_sizes for n, _ in s})
+    extra = tuple(tuple((n, size) for n in names) for size in (largest + 2, largest + 4))
+    return proof_sizes + extra

@@ -1,0 +1,97 @@
+"""The engine: decide claims and statements within a time budget, in isolation.
+
+`decide` runs in the current process (strategies interrupt themselves through
+`derive.budget`); `check_claims` and `prove` run each decision in a child process that is
+killed if it outlives its budget, so no statement can hang derive or exhaust memory.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from derive.budget import Budget, BudgetExceeded, deadline
+from derive.claim import Claim, Property, Statement
+from derive.errors import DeriveError
+from derive.sandbox import Outcome, run_many
+from derive.verdict import Verdict, error, unknown
+
+DEFAULT_TIMEOUT = 60.0
+GRACE = 2.0  # seconds the parent waits past a budget before killing the child
+
+
+@dataclass(frozen=True)
+class Settings:
+    seed: int = 0
+    timeout: float = DEFAULT_TIMEOUT
+    trials: int = 200
+
+
+def decide(check: Statement | Property, settings: Settings = Settings()) -> Verdict:
+    """Decide in this process; every failure becomes a verdict, never an exception."""
+    from derive.strategies.properties import decide_property
+    from derive.strategies.relation import decide_statement
+
+    start = time.monotonic()
+    budget = Budget(settings.timeout)
+    try:
+        with deadline(settings.timeout):
+            if isinstance(check, Property):
+                verdict = decide_property(check, seed=settings.seed, budget=budget)
+            else:
+                verdict = decide_statement(check, seed=settings.seed, budget=budget, trials=settings.trials)
+    except BudgetExceeded:
+        verdict = unknown(f"time budget of {settings.timeout:g} s spent", "budget")
+    except DeriveError as exc:
+        verdict = error(str(exc))
+    except RecursionError:
+        verdict = error("the expression nests too deeply to evaluate")
+    except MemoryError:
+        verdict = unknown("ran out of memory", "budget")
+    return replace(verdict, seconds=time.monotonic() - start, seed=settings.seed)
+
+
+def check_claims(
+    claims: Sequence[Claim],
+    settings: Settings = Settings(),
+    *,
+    workers: int = 1,
+    on_result: Callable[[Claim, Verdict], None] | None = None,
+) -> list[Verdict]:
+    """Decide every claim, `workers` at a time, each in its own killable process."""
+    verdicts: list[Verdict | None] = [None] * len(claims)
+
+    def done(index: int, outcome: Outcome) -> None:
+        verdict = _from_outcome(outcome, settings)
+        verdicts[index] = verdict
+        if on_result:
+            on_result(claims[index], verdict)
+
+    tasks = [(i, decide, (c.check, settings)) for i, c in enumerate(claims)]
+    run_many(tasks, workers=workers, timeout=settings.timeout + GRACE, on_done=done)
+    return [v for v in verdicts if v is not None]
+
+
+def prove(statement: Statement, settings: Settings = Settings()) -> Verdict:
+    """Decide one ad-hoc statement in a killable child process."""
+    results: list[Verdict] = []
+    run_many(
+        [(0, decide, (statement, settings))],
+        workers=1,
+        timeout=settings.timeout + GRACE,
+        on_done=lambda _, outcome: results.append(_from_outcome(outcome, settings)),
+    )
+    return results[0]
+
+
+def _from_outcome(outcome: Outcome, settings: Settings) -> Verdict:
+    if outcome.status == "ok":
+        return outcome.value
+    if outcome.status == "timeout":
+        return replace(
+            unknown(f"stopped after {settings.timeout:g} s (time budget)", "budget"),
+            seconds=outcome.seconds,
+            seed=settings.seed,
+        )
+    return replace(error(f"the check crashed: {outcome.message}"), seconds=outcome.seconds, seed=settings.seed)

@@ -1,0 +1,650 @@
+"""Lowering: the typed expression model, read against a context, at explicit sizes.
+
+A claim about vectors of size n is proved by building it at n = 1, 2, 3 with a symbol per
+component and checked numerically at larger n. This module does the building: it turns
+an AST node into a sympy scalar or `ImmutableMatrix`, resolving on the way what the
+context says the notation means (`W^T` a transpose unless T is a number, `v_t` an
+element of a sequence or the name `v_t`, `x(a+b)` a product unless x is a function).
+
+It also records what a strategy needs to know about the result: which symbols are free
+and over which domain they range (for sampling), which are random and with which law
+(for expectations), and which undefined functions occur (for numeric instantiation).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from derive.errors import ClaimError, LimitError, TypeCheckError, Unsupported
+from derive.model import ast
+from derive.model.expectation import RandomAtom, expectation, variance
+from derive.model.functions import (
+    LambdaMax,
+    OperatorNorm,
+    SpectralRadius,
+    relu,
+    sigmoid,
+    softplus,
+    undefined,
+)
+from derive.model.types import (
+    REAL,
+    Context,
+    Definition,
+    Domain,
+    Function,
+    Law,
+    Matrix,
+    Random,
+    Scalar,
+    Sequence,
+    Vector,
+)
+from derive.parsing.limits import LIMITS
+
+Value = sp.Expr | sp.ImmutableMatrix
+
+# Names that mean a function when applied and nobody declared them (`f(x)`, `L(w)`).
+CONVENTIONAL_FUNCTIONS = {"f", "g", "h", "l", "L", "F", "G", "J", "phi", "psi", "ell"}
+
+_ELEMENTWISE = {
+    "exp": sp.exp,
+    "log": sp.log,
+    "sqrt": sp.sqrt,
+    "abs": sp.Abs,
+    "tanh": sp.tanh,
+    "sin": sp.sin,
+    "cos": sp.cos,
+    "sigmoid": sigmoid,
+    "relu": relu,
+    "softplus": softplus,
+}
+
+
+class _Identity:
+    """`I` before its size is known from what it is added to or multiplied with."""
+
+
+IDENTITY = _Identity()
+
+
+@dataclass
+class Lowered:
+    """What lowering found out, shared by every node lowered in one instance."""
+
+    scalars: dict[sp.Symbol, Domain] = field(default_factory=dict)
+    randoms: dict[sp.Basic, RandomAtom] = field(default_factory=dict)
+    functions: dict[str, int] = field(default_factory=dict)  # undefined name -> arity
+
+
+class Lowering:
+    """Lowers nodes of one statement at one size assignment (`sizes`, e.g. {"n": 3})."""
+
+    def __init__(
+        self,
+        context: Context,
+        sizes: dict[str, int] | None = None,
+        *,
+        held: frozenset[str] = frozenset(),
+        unfold_floor: dict[str, sp.Expr] | None = None,
+    ) -> None:
+        self.context = context
+        self.sizes = dict(sizes or {})
+        self.held = held  # names whose definitions are not expanded (a derivative's variable)
+        self.unfold_floor = dict(unfold_floor or {})  # sequence -> lowest index to unfold to
+        self.found = Lowered()
+        self.bound: dict[str, sp.Symbol] = {}  # summation indices in scope
+        self._cache: dict[tuple[str, frozenset[str]], Value] = {}
+        self._depth = 0
+
+    # -- entry points -------------------------------------------------------------------
+
+    def lower(self, node: ast.Node) -> Value:
+        self._depth += 1
+        if self._depth > LIMITS.max_depth * 4:
+            raise LimitError("", 0, "definitions nest too deeply (a definition that uses itself?)")
+        try:
+            method = getattr(self, f"_{type(node).__name__.lower()}", None)
+            if method is None:
+                raise Unsupported(f"{type(node).__name__} cannot be lowered here")
+            value = method(node)
+        finally:
+            self._depth -= 1
+        return _squeeze(value)
+
+    def with_held(self, names: frozenset[str]) -> Lowering:
+        """The same instance (shared symbols and findings) with more names held."""
+        other = Lowering(
+            self.context, self.sizes, held=self.held | names, unfold_floor=self.unfold_floor
+        )
+        other.found = self.found
+        other.bound = dict(self.bound)
+        return other
+
+    # -- leaves -------------------------------------------------------------------------
+
+    def _num(self, node: ast.Num) -> Value:
+        return sp.Rational(node.value.numerator, node.value.denominator)
+
+    def _const(self, node: ast.Const) -> Value:
+        if self.context.lookup(node.name) or self.context.definition(node.name):
+            return self._name(ast.Name(node.name, node.pos))
+        return {"pi": sp.pi, "e": sp.E, "inf": sp.oo}.get(node.name, IDENTITY)  # type: ignore[return-value]
+
+    def _name(self, node: ast.Name) -> Value:
+        name = node.name
+        if name in self.bound:
+            return self.bound[name]
+        if name in self.sizes:
+            return sp.Integer(self.sizes[name])
+        definition = self.context.definition(name)
+        if definition is not None and not definition.params and name not in self.held:
+            key = (name, self.held)
+            if key not in self._cache:
+                self._cache[key] = self.lower(definition.body)  # type: ignore[arg-type]
+            return self._cache[key]
+        decl = self.context.lookup(name)
+        if decl is None and definition is None and self.context.strict:
+            raise TypeCheckError(f"'{name}' is not declared (strict mode)")
+        return self._declared(name, decl)
+
+    def _declared(self, name: str, decl: object) -> Value:
+        match decl:
+            case None | Scalar():
+                return self.scalar_symbol(name, decl.domain if decl else REAL)
+            case Vector(size=size, domain=domain):
+                n = self._size(size)
+                return sp.ImmutableMatrix(
+                    [self.scalar_symbol(f"{name}[{i}]", domain) for i in range(1, n + 1)]
+                )
+            case Matrix(rows=rows, cols=cols, domain=domain):
+                r, c = self._size(rows), self._size(cols)
+                return sp.ImmutableMatrix(
+                    r,
+                    c,
+                    lambda i, j: self.scalar_symbol(f"{name}[{i + 1},{j + 1}]", domain),
+                )
+            case Function(params=params) if params:
+                return self._call(ast.Call(name, tuple(ast.Name(p) for p in params)))
+            case Random(shape=shape, law=law):
+                return self._random(name, shape, law, group=name)
+            case Sequence():
+                raise TypeCheckError(f"'{name}' is a sequence: write an element such as {name}_t")
+            case Function():
+                raise TypeCheckError(f"'{name}' is a function: apply it, as in {name}(x)")
+        raise TypeCheckError(f"cannot use '{name}' here")
+
+    def scalar_symbol(self, name: str, domain: Domain = REAL) -> sp.Symbol:
+        assumptions: dict[str, bool] = {"real": True}
+        if domain.integer:
+            assumptions["integer"] = True
+        if domain.lower is not None and (
+            domain.lower > 0 or (domain.lower == 0 and domain.lower_open)
+        ):
+            assumptions["positive"] = True
+        elif domain.lower is not None and domain.lower >= 0:
+            assumptions["nonnegative"] = True
+        symbol = sp.Symbol(name, **assumptions)
+        self.found.scalars.setdefault(symbol, domain)
+        return symbol
+
+    def _size(self, size: int | str) -> int:
+        if isinstance(size, int):
+            return size
+        if size not in self.sizes:
+            raise ClaimError(f"no size given for '{size}'")
+        return self.sizes[size]
+
+    def _random(self, name: str, shape: object, law: Law, group: str) -> Value:
+        def atom(label: str, position: int, atom_group: str) -> sp.Symbol:
+            symbol = sp.Symbol(label, real=True)
+            self.found.randoms[symbol] = self._atom(name, law, atom_group, position)
+            return symbol
+
+        match shape:
+            case Scalar() | Sequence():
+                return atom(name, 0, group)
+            case Vector(size=size):
+                n = self._size(size)
+                grouped = law.family == "whitened"
+                return sp.ImmutableMatrix(
+                    [
+                        atom(f"{name}[{i}]", i, group if grouped else f"{group}[{i}]")
+                        for i in range(1, n + 1)
+                    ]
+                )
+            case Matrix(rows=rows, cols=cols):
+                r, c = self._size(rows), self._size(cols)
+                return sp.ImmutableMatrix(
+                    r, c, lambda i, j: atom(f"{name}[{i + 1},{j + 1}]", 0, f"{group}[{i},{j}]")
+                )
+        raise TypeCheckError(f"unsupported random shape for '{name}'")
+
+    def _atom(self, name: str, law: Law, group: str, position: int = 0) -> RandomAtom:
+        params = tuple(
+            self._name(ast.Name(p))
+            if isinstance(p, str)
+            else sp.Rational(p.numerator, p.denominator)
+            for p in law.params
+        )
+        return RandomAtom(name, law.family, params, group, position)  # type: ignore[arg-type]
+
+    # -- sequences and subscripted names ------------------------------------------------
+
+    def _subscript(self, node: ast.Subscript) -> Value:
+        base = node.base
+        decl = self.context.lookup(base)
+        is_sequence = isinstance(decl, Sequence) or (
+            isinstance(decl, Random) and isinstance(decl.shape, Sequence)
+        )
+        recurrence = self._recurrence(base)
+        mentions_bound = any(name in self.bound for name in _names_in(node.index))
+        if not (is_sequence or recurrence or mentions_bound):
+            return self._name(ast.Name(f"{base}_{node.label}", node.pos))
+        index = self.lower(node.index)
+        if isinstance(index, sp.MatrixBase):
+            raise TypeCheckError(f"the index of {base} must be a number")
+        return self.element(base, index, decl)
+
+    def _recurrence(self, base: str) -> Definition | None:
+        definition = self.context.definition(base)
+        return definition if definition is not None and definition.params else None
+
+    def element(self, base: str, index: sp.Expr, decl: object = None) -> Value:
+        """The element `base_index`, unfolded through its recurrence where due."""
+        recurrence = self._recurrence(base)
+        if recurrence is not None and base not in self.held and self._should_unfold(base, index):
+            bodies = recurrence.body  # type: ignore[assignment]
+            for condition_index, body in _recurrence_cases(bodies):
+                if condition_index is None or sp.simplify(index - condition_index) == 0:
+                    return self.bind({recurrence.params[0]: index}).lower(body)
+        decl = decl if decl is not None else self.context.lookup(base)
+        shape = decl.shape if isinstance(decl, Random) else decl
+        element_shape = shape.element if isinstance(shape, Sequence) else Scalar()
+        if isinstance(decl, Random):
+            law = decl.law
+            symbol = sp.Indexed(sp.IndexedBase(base, real=True), index)
+            self.found.randoms[symbol] = self._atom(base, law, f"{base}[{index}]")
+            if isinstance(element_shape, Vector):
+                raise Unsupported("random sequences of vectors")
+            return symbol
+        if isinstance(element_shape, Vector):
+            n = self._size(element_shape.size)
+            stem = sp.IndexedBase(base, real=True)
+            return sp.ImmutableMatrix([stem[index, i] for i in range(1, n + 1)])
+        element = sp.Indexed(sp.IndexedBase(base, real=True), index)
+        return element
+
+    def _should_unfold(self, base: str, index: sp.Expr) -> bool:
+        if index.is_Integer:
+            return True
+        floor = self.unfold_floor.get(base)
+        return floor is not None and (index - floor).is_positive is True
+
+    # -- calls --------------------------------------------------------------------------
+
+    def _call(self, node: ast.Call) -> Value:
+        name = node.func
+        decl = self.context.lookup(name)
+        definition = self.context.definition(name)
+        builtin = name if name in _BUILTIN_CALLS else None
+        if isinstance(decl, Function) and decl.builtin:
+            builtin = decl.builtin
+        elif decl is None and definition is None and name == "sigma":
+            builtin = "sigmoid"
+        if definition is not None and definition.params:
+            return self._apply_definition(definition, node)
+        if builtin is not None and not isinstance(decl, Scalar | Vector | Matrix):
+            return self._builtin(builtin, node)
+        if isinstance(decl, Function) or (decl is None and name in CONVENTIONAL_FUNCTIONS):
+            return self._undefined(name, node)
+        # a name that is not a function, followed by brackets: a product
+        if node.derivative:
+            raise TypeCheckError(f"'{name}' is not a function, so {name}' means nothing")
+        return self.lower(ast.Mul((ast.Name(name, node.pos), *node.args), node.pos))
+
+    def _apply_definition(self, definition: Definition, node: ast.Call) -> Value:
+        if len(node.args) != len(definition.params):
+            raise TypeCheckError(f"{definition.name} takes {len(definition.params)} arguments")
+        args = [self.lower(a) for a in node.args]
+        body: ast.Node = definition.body  # type: ignore[assignment]
+        if not node.derivative:
+            return self.bind(dict(zip(definition.params, args, strict=True))).lower(body)
+        if len(args) != 1:
+            raise Unsupported("primes on functions of several variables")
+        dummy = sp.Dummy("z", real=True)
+        derivative = sp.diff(
+            self.bind({definition.params[0]: dummy}).lower(body), dummy, node.derivative
+        )
+        return _map(args[0], lambda a: derivative.subs(dummy, a))
+
+    def bind(self, values: dict[str, Value]) -> Lowering:
+        """A child lowering where `values` name bound variables (function parameters,
+        summation indices); it shares the symbols and findings of this one."""
+        child = Lowering.__new__(Lowering)
+        child.__dict__.update(self.__dict__)
+        child.bound = {**self.bound, **values}
+        child._cache = {}
+        return child
+
+    def _builtin(self, name: str, node: ast.Call) -> Value:
+        args = [self.lower(a) for a in node.args]
+        if name in _ELEMENTWISE:
+            (arg,) = args
+            fn = _ELEMENTWISE[name]
+            if node.derivative:
+                dummy = sp.Dummy("z", real=True)
+                derivative = sp.diff(fn(dummy), dummy, node.derivative)
+                return _map(arg, lambda a: derivative.subs(dummy, a))
+            return _map(arg, fn)
+        if node.derivative:
+            raise Unsupported(f"primes on {name}")
+        if name in ("max", "min"):
+            if any(isinstance(a, sp.MatrixBase) for a in args):
+                raise Unsupported("max/min of vectors")
+            return sp.Max(*args) if name == "max" else sp.Min(*args)
+        (arg,) = args
+        return _MATRIX_BUILTINS[name](arg)
+
+    def _undefined(self, name: str, node: ast.Call) -> Value:
+        args = [self.lower(a) for a in node.args]
+        decl = self.context.lookup(name)
+        elementwise = isinstance(decl, Function) and decl.elementwise
+        if elementwise or node.derivative:
+            (arg,) = args
+            fn = undefined(name, (1,) * node.derivative)
+            self.found.functions[name] = 1
+            return _map(arg, fn)
+        flat: list[sp.Expr] = []
+        for arg in args:
+            flat.extend(arg if isinstance(arg, sp.MatrixBase) else [arg])
+        self.found.functions[name] = len(flat)
+        return undefined(name)(*flat)
+
+    # -- arithmetic ---------------------------------------------------------------------
+
+    def _add(self, node: ast.Add) -> Value:
+        terms = [self.lower(t) for t in node.terms]
+        shape = next((t.shape for t in terms if isinstance(t, sp.MatrixBase)), None)
+        if shape is not None:
+            terms = [_as_matrix(t, shape) for t in terms]
+            total = terms[0]
+            for term in terms[1:]:
+                if term.shape != total.shape:
+                    raise TypeCheckError(f"cannot add a {_shape(total)} and a {_shape(term)}")
+                total = total + term
+            return total
+        if any(t is IDENTITY for t in terms):
+            terms = [sp.S.One if t is IDENTITY else t for t in terms]
+        return sp.Add(*terms)
+
+    def _neg(self, node: ast.Neg) -> Value:
+        value = self.lower(node.operand)
+        return -1 * value if value is not IDENTITY else -sp.S.One
+
+    def _mul(self, node: ast.Mul) -> Value:
+        result: Value | _Identity = sp.S.One
+        for factor in node.factors:
+            result = _times(result, self.lower(factor))
+        return sp.S.One if result is IDENTITY else result  # type: ignore[return-value]
+
+    def _hadamard(self, node: ast.Hadamard) -> Value:
+        left, right = self.lower(node.left), self.lower(node.right)
+        if isinstance(left, sp.MatrixBase) and isinstance(right, sp.MatrixBase):
+            if left.shape != right.shape:
+                raise TypeCheckError(
+                    f"⊙ needs equal shapes, not {_shape(left)} and {_shape(right)}"
+                )
+            return sp.ImmutableMatrix(left.multiply_elementwise(right))
+        return _times(left, right)
+
+    def _div(self, node: ast.Div) -> Value:
+        numerator, denominator = self.lower(node.numerator), self.lower(node.denominator)
+        if isinstance(denominator, sp.MatrixBase):
+            raise TypeCheckError("cannot divide by a vector or matrix")
+        if isinstance(numerator, sp.MatrixBase):
+            return sp.ImmutableMatrix(numerator / denominator)
+        return numerator / denominator
+
+    def _pow(self, node: ast.Pow) -> Value:
+        base = self.lower(node.base)
+        exponent_node = node.exponent
+        if isinstance(base, sp.MatrixBase) and _means_transpose(exponent_node, self.context):
+            return sp.ImmutableMatrix(base.T)
+        exponent = self.lower(exponent_node)
+        if isinstance(exponent, sp.MatrixBase):
+            raise TypeCheckError("an exponent must be a scalar")
+        if base is IDENTITY:
+            return IDENTITY  # type: ignore[return-value]
+        if isinstance(base, sp.MatrixBase):
+            if not exponent.is_Integer:
+                raise Unsupported("a matrix power with a symbolic exponent")
+            if abs(int(exponent)) > LIMITS.max_exponent:
+                raise LimitError("", node.pos, "matrix power too large")
+            return sp.ImmutableMatrix(base ** int(exponent))
+        _check_power(base, exponent, node.pos)
+        if base == sp.E:
+            return sp.exp(exponent)
+        return base**exponent
+
+    def _transpose(self, node: ast.Transpose) -> Value:
+        value = self.lower(node.operand)
+        return sp.ImmutableMatrix(value.T) if isinstance(value, sp.MatrixBase) else value
+
+    def _norm(self, node: ast.Norm) -> Value:
+        value = self.lower(node.operand)
+        if not isinstance(value, sp.MatrixBase):
+            return sp.Abs(value)
+        if 1 in value.shape or node.kind == "F":
+            return sp.sqrt(sum((e**2 for e in value), sp.S.Zero))
+        return OperatorNorm(value)
+
+    def _abs(self, node: ast.Abs) -> Value:
+        return _map(self.lower(node.operand), sp.Abs)
+
+    def _sum(self, node: ast.Sum) -> Value:
+        lower, upper = self.lower(node.lower), self.lower(node.upper)
+        index = sp.Symbol(node.var, integer=True)
+        body = self.bind({node.var: index}).lower(node.body)
+        if lower.is_Integer and upper.is_Integer:
+            count = int(upper) - int(lower) + 1
+            if count > LIMITS.max_sum_terms:
+                raise LimitError("", node.pos, f"a sum of {count} terms is too long to expand")
+            terms = [
+                _substitute(body, {index: sp.Integer(k)}) for k in range(int(lower), int(upper) + 1)
+            ]
+            if not terms:
+                return sp.S.One if node.product else sp.S.Zero
+            total = terms[0]
+            for term in terms[1:]:
+                total = _times(total, term) if node.product else total + term
+            return total
+        kind = sp.Product if node.product else sp.Sum
+        return _map(body, lambda e: kind(e, (index, lower, upper)))
+
+    # -- calculus -----------------------------------------------------------------------
+
+    def _derivative(self, node: ast.Derivative) -> Value:
+        return self._differentiate(node.expr, node.var, node.order)
+
+    def _gradient(self, node: ast.Gradient) -> Value:
+        return self._differentiate(node.expr, node.var, 1)
+
+    def _differentiate(self, expr: ast.Node, var: ast.Node, order: int) -> Value:
+        var_name = _variable_name(var)
+        held = self.with_held(frozenset({var_name}))
+        variable = held.lower(var)
+        value = held.lower(expr)
+        for _ in range(order):
+            value = _diff(value, variable)
+        definition = self.context.definition(var_name)
+        if definition is not None and not definition.params and var_name not in self.held:
+            replacement = self.lower(definition.body)  # type: ignore[arg-type]
+            value = _substitute(value, _pairs(variable, replacement))
+        return value
+
+    # -- randomness ---------------------------------------------------------------------
+
+    def _expectation(self, node: ast.Expectation) -> Value:
+        return expectation(self.lower(node.expr), self.found.randoms)
+
+    def _variance(self, node: ast.Variance) -> Value:
+        return variance(self.lower(node.expr), self.found.randoms)
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def _recurrence_cases(body: object) -> list[tuple[sp.Expr | None, ast.Node]]:
+    """A recurrence body is one node, or a tuple of (base index, node) cases then a node."""
+    if isinstance(body, tuple):
+        return [(sp.Integer(i), b) for i, b in body[:-1]] + [(None, body[-1])]
+    return [(None, body)]  # type: ignore[list-item]
+
+
+def _squeeze(value: Value) -> Value:
+    if isinstance(value, sp.MatrixBase) and value.shape == (1, 1):
+        return value[0, 0]
+    return value
+
+
+def _times(left: Value | _Identity, right: Value | _Identity) -> Value | _Identity:
+    if left is IDENTITY:
+        return right
+    if right is IDENTITY:
+        return left
+    if isinstance(left, sp.MatrixBase) and isinstance(right, sp.MatrixBase):
+        if left.shape[1] != right.shape[0]:
+            raise TypeCheckError(f"cannot multiply a {_shape(left)} by a {_shape(right)}")
+        return _squeeze(sp.ImmutableMatrix(left * right))
+    if isinstance(left, sp.MatrixBase) or isinstance(right, sp.MatrixBase):
+        return sp.ImmutableMatrix(left * right)
+    return left * right
+
+
+def _as_matrix(term: Value | _Identity, shape: tuple[int, int]) -> sp.ImmutableMatrix:
+    if term is IDENTITY:
+        if shape[0] != shape[1]:
+            raise TypeCheckError(f"I added to a {shape[0]}×{shape[1]} matrix")
+        return sp.ImmutableMatrix(sp.eye(shape[0]))
+    if isinstance(term, sp.MatrixBase):
+        return term
+    if term == 0:
+        return sp.ImmutableMatrix(sp.zeros(*shape))
+    raise TypeCheckError(f"cannot add a scalar and a {shape[0]}×{shape[1]} matrix")
+
+
+def _shape(value: sp.MatrixBase) -> str:
+    rows, cols = value.shape
+    return f"vector of size {rows}" if cols == 1 else f"{rows}×{cols} matrix"
+
+
+def _map(value: Value, fn: object) -> Value:
+    if isinstance(value, sp.MatrixBase):
+        return sp.ImmutableMatrix(value.applyfunc(fn))
+    return fn(value)  # type: ignore[operator]
+
+
+def _substitute(value: Value, mapping: dict) -> Value:
+    if isinstance(value, sp.MatrixBase):
+        return sp.ImmutableMatrix(value.xreplace(mapping))
+    return value.xreplace(mapping)
+
+
+def _pairs(variable: Value, replacement: Value) -> dict:
+    if isinstance(variable, sp.MatrixBase):
+        if not isinstance(replacement, sp.MatrixBase) or replacement.shape != variable.shape:
+            raise TypeCheckError("a variable's definition has the wrong shape")
+        return dict(zip(variable, replacement, strict=True))
+    return {variable: replacement}
+
+
+def _diff(value: Value, variable: Value) -> Value:
+    """d value / d variable: a gradient (column) for a scalar by a vector, a Jacobian for a
+    vector by a vector, elementwise for anything by a scalar."""
+    if not isinstance(variable, sp.MatrixBase):
+        return _map(value, lambda e: sp.diff(e, variable))
+    if variable.shape[1] != 1:
+        if isinstance(value, sp.MatrixBase):
+            raise Unsupported("the derivative of a matrix by a matrix")
+        return sp.ImmutableMatrix(variable.shape[0], variable.shape[1],
+                                  lambda i, j: sp.diff(value, variable[i, j]))  # fmt: skip
+    if isinstance(value, sp.MatrixBase):
+        if value.shape[1] != 1:
+            raise Unsupported("the derivative of a matrix by a vector")
+        return sp.ImmutableMatrix(value.jacobian(variable))
+    return sp.ImmutableMatrix([sp.diff(value, v) for v in variable])
+
+
+def _variable_name(var: ast.Node) -> str:
+    match var:
+        case ast.Name(name=name):
+            return name
+        case ast.Subscript(base=base, label=label):
+            return f"{base}_{label}"
+    raise TypeCheckError("differentiate with respect to a name")
+
+
+def _names_in(node: ast.Node) -> set[str]:
+    found: set[str] = set()
+
+    def walk(n: object) -> None:
+        if isinstance(n, ast.Name):
+            found.add(n.name)
+        if isinstance(n, ast.Node):
+            for value in n.__dict__.values():
+                walk(value)
+        elif isinstance(n, tuple):
+            for item in n:
+                walk(item)
+
+    walk(node)
+    return found
+
+
+def _means_transpose(exponent: ast.Node, context: Context) -> bool:
+    """`M^T` is a transpose unless T is declared as a number (then a matrix power)."""
+    if isinstance(exponent, ast.Name) and exponent.name in ("T", "top", "intercal"):
+        return not isinstance(context.lookup(exponent.name), Scalar)
+    return False
+
+
+def _check_power(base: sp.Expr, exponent: sp.Expr, pos: int) -> None:
+    """Refuse powers whose exact value would be astronomically large (9^9^9)."""
+    if exponent.is_Number and base.is_Number and not base.is_zero:
+        magnitude = abs(float(exponent)) * math.log2(max(abs(float(base)), 2.0))
+        if exponent.is_Integer and magnitude > LIMITS.max_power_bits:
+            raise LimitError("", pos, "number too large: an exponent this big cannot be evaluated")
+    elif exponent.is_Number and abs(exponent) > LIMITS.max_exponent:
+        raise LimitError("", pos, f"exponent larger than {LIMITS.max_exponent}")
+
+
+def _diag(arg: Value) -> Value:
+    if isinstance(arg, sp.MatrixBase):
+        if arg.shape[1] == 1:
+            return sp.ImmutableMatrix(sp.diag(*arg))
+        return sp.ImmutableMatrix(sp.diag(*[arg[i, i] for i in range(min(arg.shape))]))
+    return arg
+
+
+def _square(name: str, fn: object) -> object:
+    def apply(arg: Value) -> Value:
+        if not isinstance(arg, sp.MatrixBase) or arg.shape[0] != arg.shape[1]:
+            raise TypeCheckError(f"{name} needs a square matrix")
+        return fn(arg)  # type: ignore[operator]
+
+    return apply
+
+
+_MATRIX_BUILTINS = {
+    "diag": _diag,
+    "tr": _square("tr", lambda m: m.trace()),
+    "det": _square("det", lambda m: m.det()),
+    "inv": _square("inv", lambda m: sp.ImmutableMatrix(m.inv())),
+    "lambda_max": _square("lambda_max", LambdaMax),
+    "spectral_radius": _square("spectral_radius", SpectralRadius),
+}
+_BUILTIN_CALLS = set(_ELEMENTWISE) | set(_MATRIX_BUILTINS) | {"max", "min"}

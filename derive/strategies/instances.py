@@ -1,0 +1,153 @@
+"""A statement read and lowered at one size assignment: the input of every strategy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from derive.claim import Statement
+from derive.errors import TypeCheckError
+from derive.model import ast
+from derive.model.lower import Lowered, Lowering, Value
+from derive.model.types import Context, Random, Scalar, Sequence
+from derive.parsing import parse_statement
+from derive.strategies.numeric import Pair, pairs_of
+
+
+@dataclass
+class Instance:
+    sizes: dict[str, int]
+    pairs: list[Pair]
+    found: Lowered
+    sides: list[tuple[str, Value, Value]] = field(default_factory=list)
+
+
+def relations(statement: Statement) -> list[ast.Relation]:
+    node = parse_statement(statement.text, latex=statement.latex)
+    return links_of(node)
+
+
+def links_of(node: ast.Node) -> list[ast.Relation]:
+    match node:
+        case ast.Relation(op=":="):
+            raise TypeCheckError("a definition (:=) is not a statement to check")
+        case ast.Relation():
+            return [node]
+        case ast.Chain(links=links):
+            return list(links)
+    raise TypeCheckError("not a statement: write a relation such as a = b or a <= b")
+
+
+def hypotheses(statement: Statement) -> list[ast.Relation]:
+    found = []
+    for text in statement.given:
+        for link in relations(Statement(text, statement.context)):
+            if link.op != "=":
+                raise TypeCheckError(f"a hypothesis must be an equation: {text}")
+            found.append(link)
+    return found
+
+
+def build(
+    statement: Statement,
+    sizes: dict[str, int],
+    *,
+    unfold_to: dict[str, sp.Expr] | None = None,
+    links: list[ast.Relation] | None = None,
+) -> Instance:
+    """Lower every link of the statement; hypotheses rewrite both sides."""
+    links = links if links is not None else relations(statement)
+    givens = hypotheses(statement)
+    lowering = Lowering(statement.context, sizes)
+    lowering.unfold_floor = unfold_to if unfold_to is not None else _unfold_floor(lowering, [*links, *givens])
+    rules: dict[sp.Basic, sp.Basic] = {}
+    for given in givens:
+        left, right = lowering.lower(given.lhs), lowering.lower(given.rhs)
+        if isinstance(left, sp.MatrixBase):
+            rules.update(zip(left, right, strict=True))
+        else:
+            rules[left] = right
+    sides = []
+    pairs: list[Pair] = []
+    for link in links:
+        left, right = lowering.lower(link.lhs), lowering.lower(link.rhs)
+        if rules:
+            left, right = _rewrite(left, rules), _rewrite(right, rules)
+        sides.append((link.op, left, right))
+        pairs.extend(pairs_of(link.op, left, right))
+    return Instance(sizes, pairs, lowering.found, sides)
+
+
+def _rewrite(value: Value, rules: dict[sp.Basic, sp.Basic]) -> Value:
+    if isinstance(value, sp.MatrixBase):
+        return sp.ImmutableMatrix(value.xreplace(rules))
+    return value.xreplace(rules)
+
+
+def _unfold_floor(lowering: Lowering, links: list[ast.Relation]) -> dict[str, sp.Expr]:
+    """For each sequence defined by a recurrence, the lowest index the statement
+    mentions: elements above it are unfolded down to it (so `g_t` meets `g_{t-1}`)."""
+    floors: dict[str, sp.Expr] = {}
+    for link in links:
+        for node in _subscripts(link):
+            definition = lowering.context.definition(node.base)
+            if definition is None or not definition.params:
+                continue
+            index = lowering.lower(node.index)
+            current = floors.get(node.base)
+            if current is None or (current - index).is_positive:
+                floors[node.base] = index
+    return floors
+
+
+def _subscripts(node: object) -> list[ast.Subscript]:
+    found: list[ast.Subscript] = []
+
+    def walk(n: object) -> None:
+        if isinstance(n, ast.Subscript):
+            found.append(n)
+        if isinstance(n, ast.Node):
+            for value in n.__dict__.values():
+                walk(value)
+        elif isinstance(n, tuple):
+            for item in n:
+                walk(item)
+
+    walk(node)
+    return found
+
+
+def structural_integers(statement: Statement) -> list[str]:
+    """Integer names used as indices or summation bounds: numeric checks fix them to
+    small values and rebuild, so recurrences unfold and sums expand."""
+    context: Context = statement.context
+    names: set[str] = set()
+    nodes: list[object] = [*relations(statement), *hypotheses(statement)]
+    nodes += [d.body for d in context.definitions]
+
+    def walk(n: object, inside_index: bool) -> None:
+        if isinstance(n, ast.Name) and inside_index:
+            decl = context.lookup(n.name)
+            if isinstance(decl, Scalar) and decl.domain.integer:
+                names.add(n.name)
+        if isinstance(n, ast.Subscript):
+            base_decl = context.lookup(n.base)
+            is_sequence = isinstance(base_decl, Sequence | Random) or context.definition(n.base) is not None
+            walk(n.index, inside_index or is_sequence)
+            return
+        if isinstance(n, ast.Sum):
+            walk(n.lower, True)
+            walk(n.upper, True)
+            walk(n.body, inside_index)
+            return
+        if isinstance(n, ast.Node):
+            for value in n.__dict__.values():
+                walk(value, inside_index)
+        elif isinstance(n, tuple):
+            for item in n:
+                walk(item, inside_index)
+
+    for node in nodes:
+        walk(node, False)
+    return sorted(names)

@@ -1,0 +1,391 @@
+"""Numeric evaluation of a lowered statement at sample points, and exact re-evaluation.
+
+Points are drawn as exact rationals (three decimals at most), so what is evaluated in
+floating point is exactly the point that is later re-evaluated exactly: a suspected
+counterexample is confirmed in rational arithmetic where the statement is rational, and
+at 60 and 100 significant digits otherwise. Floating-point noise therefore never
+refutes a true statement.
+
+Undefined functions (`L`, `h`) are replaced by concrete smooth functions with random
+rational coefficients; random variables by values drawn from a concrete member of their
+law, whose exact moments replace the moment symbols (`E[g]`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+import sympy as sp
+
+from derive.model.expectation import Expect, RandomAtom
+from derive.model.functions import (
+    NUMERIC_MATRIX_FUNCTIONS,
+    LambdaMax,
+    OperatorNorm,
+    SpectralRadius,
+    is_undefined,
+    relu,
+    sigmoid,
+    softplus,
+)
+from derive.model.types import REAL, Domain
+from derive.strategies.laws import LawInstance, members
+
+Value = sp.Expr | sp.MatrixBase
+
+_NUMPY_FUNCTIONS = {
+    "sigmoid": lambda x: 0.5 * (1 + np.tanh(np.asarray(x, dtype=float) / 2)),
+    "relu": lambda x: np.maximum(x, 0.0),
+    "softplus": lambda x: np.logaddexp(0.0, x),
+    "Heaviside": lambda x, h0=0.5: np.heaviside(x, h0),
+    "ImmutableDenseMatrix": lambda rows: np.array(rows, dtype=float),
+    "OperatorNorm": lambda m: np.linalg.norm(np.asarray(m, dtype=float), 2),
+    "LambdaMax": lambda m: np.linalg.eigvalsh((np.asarray(m) + np.asarray(m).T) / 2)[-1],
+    "SpectralRadius": lambda m: max(abs(np.linalg.eigvals(np.asarray(m, dtype=float)))),
+}
+
+SIMPLE_VALUES = [Fraction(v) for v in ("0", "1", "-1", "2", "1/2", "-2", "3", "-1/2", "1/4", "5")]
+
+
+@dataclass
+class Point:
+    """One assignment: exact values of the free atoms and a concrete law per random name."""
+
+    values: dict[sp.Basic, Fraction]
+    laws: dict[str, LawInstance] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One scalar comparison: `lhs op rhs` (a matrix equation gives one per entry)."""
+
+    op: str
+    lhs: sp.Expr
+    rhs: sp.Expr
+    label: str = ""
+
+
+def pairs_of(op: str, lhs: Value, rhs: Value) -> list[Pair]:
+    """Flatten a relation between equal shapes into scalar pairs."""
+    from derive.errors import TypeCheckError
+
+    left_matrix, right_matrix = isinstance(lhs, sp.MatrixBase), isinstance(rhs, sp.MatrixBase)
+    if left_matrix or right_matrix:
+        if not (left_matrix and right_matrix) or lhs.shape != rhs.shape:
+            if not left_matrix and lhs == 0:
+                lhs = sp.zeros(*rhs.shape)
+            elif not right_matrix and rhs == 0:
+                rhs = sp.zeros(*lhs.shape)
+            else:
+                raise TypeCheckError(f"the two sides have different shapes: {_shape(lhs)} and {_shape(rhs)}")
+        if op != "=" and op != "!=":
+            raise TypeCheckError("an inequality between vectors or matrices")
+        rows, cols = lhs.shape
+        return [
+            Pair(op, sp.sympify(lhs[i, j]), sp.sympify(rhs[i, j]), f"[{i + 1},{j + 1}]" if cols > 1 else f"[{i + 1}]")
+            for i in range(rows)
+            for j in range(cols)
+        ]
+    return [Pair(op, sp.sympify(lhs), sp.sympify(rhs))]
+
+
+def _shape(value: Value) -> str:
+    return "scalar" if not isinstance(value, sp.MatrixBase) else "×".join(map(str, value.shape))
+
+
+class Problem:
+    """The scalar pairs of one lowered instance, ready to evaluate at points."""
+
+    def __init__(
+        self,
+        pairs: list[Pair],
+        scalars: dict[sp.Symbol, Domain],
+        randoms: dict[sp.Basic, RandomAtom],
+        rng: np.random.Generator,
+    ) -> None:
+        self.rng = rng
+        self.randoms = randoms
+        self.functions = _concrete_functions(pairs, rng)
+        self.pairs = [
+            Pair(p.op, self.instantiate(p.lhs), self.instantiate(p.rhs), p.label) for p in pairs
+        ]
+        expressions = [e for p in self.pairs for e in (p.lhs, p.rhs)]
+        atoms: set[sp.Basic] = set()
+        for expr in expressions:
+            atoms |= _free_atoms(expr)
+        self.moment_symbols = {a: info for a in atoms if (info := moment_symbol(a)) is not None}
+        self.random_atoms = sorted((a for a in atoms if a in randoms), key=str)
+        self.free = sorted((a for a in atoms if a not in randoms and a not in self.moment_symbols), key=str)
+        self.domains = {a: scalars.get(a, REAL) for a in self.free}
+        self.has_expect = any(e.has(Expect) for e in expressions)
+        self.per_point = self.has_expect or any(e.has(*NUMERIC_MATRIX_FUNCTIONS) for e in expressions)
+        self.random_names = sorted({randoms[a].name for a in randoms} | {n for n, _ in self.moment_symbols.values()})
+        self._compiled: list[tuple[object, object]] | None = None
+
+    # -- concrete functions --------------------------------------------------------------
+
+    def instantiate(self, expr: sp.Expr) -> sp.Expr:
+        """Replace undefined functions (and their partials) by concrete ones."""
+        if not self.functions:
+            return expr
+        return expr.replace(is_undefined, lambda e: _apply_concrete(self.functions, e))
+
+    # -- points --------------------------------------------------------------------------
+
+    def simple_points(self, count: int) -> list[Point]:
+        points: list[Point] = []
+        for i in range(count):
+            values = {}
+            for j, atom in enumerate(self.free):
+                candidates = [v for v in SIMPLE_VALUES if self.domains[atom].contains(v)] or [
+                    _draw(self.domains[atom], self.rng)
+                ]
+                values[atom] = candidates[(i + j * (i // len(candidates) + 1)) % len(candidates)] if i else candidates[0]
+            points.append(self._complete(values))
+        return points
+
+    def random_points(self, count: int) -> list[Point]:
+        return [self._complete({a: _draw(self.domains[a], self.rng) for a in self.free}) for _ in range(count)]
+
+    def _complete(self, values: dict[sp.Basic, Fraction]) -> Point:
+        laws: dict[str, LawInstance] = {}
+        atoms_by_name: dict[str, RandomAtom] = {}
+        for atom in self.random_atoms:
+            atoms_by_name.setdefault(self.randoms[atom].name, self.randoms[atom])
+        for atom in self.randoms.values():
+            atoms_by_name.setdefault(atom.name, atom)
+        for name, atom in atoms_by_name.items():
+            concrete = _concretize(atom, values)
+            options = members(concrete, self.rng)
+            laws[name] = options[int(self.rng.integers(len(options)))]
+        point = Point(dict(values), laws)
+        for atom in self.random_atoms:  # random variables outside E: one realisation
+            law = laws[self.randoms[atom].name]
+            point.values[atom] = Fraction(round(float(law.sample(self.rng, 1)[0]), 3)).limit_denominator(1000)
+        return point
+
+    # -- float evaluation ----------------------------------------------------------------
+
+    def evaluate_batch(self, points: list[Point]) -> np.ndarray:
+        """Array (points, pairs, 3) of lhs, rhs and Monte-Carlo standard error."""
+        if self.per_point or not points:
+            return np.array([self.evaluate(p) for p in points], dtype=float).reshape(len(points), len(self.pairs), 3)
+        if self._compiled is None:
+            args = [*self.free, *self.random_atoms, *self.moment_symbols]
+            self._compiled = [
+                (_compile(args, p.lhs), _compile(args, p.rhs)) for p in self.pairs
+            ]
+        columns = [np.array([float(p.values[a]) for p in points]) for a in (*self.free, *self.random_atoms)]
+        columns += [
+            np.array([float(p.laws[name].moment(k)) for p in points]) for name, k in self.moment_symbols.values()
+        ]
+        out = np.zeros((len(points), len(self.pairs), 3))
+        with np.errstate(all="ignore"):
+            for j, (left, right) in enumerate(self._compiled):
+                out[:, j, 0] = np.broadcast_to(left(*columns), (len(points),))
+                out[:, j, 1] = np.broadcast_to(right(*columns), (len(points),))
+        return out
+
+    def evaluate(self, point: Point) -> list[tuple[float, float, float]]:
+        """(lhs, rhs, Monte-Carlo standard error) per pair at one point."""
+        substitution = self._float_substitution(point)
+        results = []
+        for pair in self.pairs:
+            values = []
+            stderr = 0.0
+            for expr in (pair.lhs, pair.rhs):
+                value, se = self._float(expr, substitution, point)
+                values.append(value)
+                stderr += se
+            results.append((values[0], values[1], stderr))
+        return results
+
+    def _float_substitution(self, point: Point) -> dict[sp.Basic, sp.Expr]:
+        substitution: dict[sp.Basic, sp.Expr] = {a: sp.Float(float(v), 17) for a, v in point.values.items()}
+        for symbol, (name, k) in self.moment_symbols.items():
+            substitution[symbol] = sp.Float(float(point.laws[name].moment(k)), 17)
+        return substitution
+
+    def _float(self, expr: sp.Expr, substitution: dict, point: Point) -> tuple[float, float]:
+        stderr = 0.0
+        if expr.has(Expect):
+            replaced = {}
+            for e in expr.atoms(Expect):
+                mean, se = self._monte_carlo(e.args[0], substitution, point)
+                replaced[e] = sp.Float(mean, 17)
+                stderr += se
+            expr = expr.xreplace(replaced)
+        value = expr.xreplace(substitution)
+        try:
+            number = _to_float(value)
+        except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+            number = math.nan
+        return number, stderr
+
+    def _monte_carlo(self, inner: sp.Expr, substitution: dict, point: Point, draws: int = 20_000) -> tuple[float, float]:
+        atoms = sorted((a for a in _free_atoms(inner) if a in self.randoms), key=str)
+        fixed = inner.xreplace({k: v for k, v in substitution.items() if k not in atoms})
+        fn = sp.lambdify(atoms, fixed, modules=[_NUMPY_FUNCTIONS, "numpy"])
+        samples = [point.laws[self.randoms[a].name].sample(self.rng, draws) for a in atoms]
+        with np.errstate(all="ignore"):
+            values = np.broadcast_to(np.asarray(fn(*samples), dtype=float), (draws,))
+        values = values[np.isfinite(values)]
+        if len(values) < draws // 2:
+            return math.nan, math.inf
+        return float(values.mean()), float(values.std(ddof=1) / math.sqrt(len(values)))
+
+    # -- exact evaluation ----------------------------------------------------------------
+
+    def exact_sides(self, pair: Pair, point: Point) -> tuple[sp.Expr, sp.Expr] | None:
+        """Both sides at the point, exactly (None where an expectation is only estimated)."""
+        if pair.lhs.has(Expect) or pair.rhs.has(Expect):
+            return None
+        substitution: dict[sp.Basic, sp.Expr] = {
+            a: sp.Rational(v.numerator, v.denominator) for a, v in point.values.items()
+        }
+        for symbol, (name, k) in self.moment_symbols.items():
+            substitution[symbol] = point.laws[name].moment(k)
+        sides = []
+        for expr in (pair.lhs, pair.rhs):
+            value = _exact_matrix_functions(expr.xreplace(substitution))
+            sides.append(value.doit() if value.has(sp.Sum, sp.Product) else value)
+        return sides[0], sides[1]
+
+
+def _compile(args: list[sp.Basic], expr: sp.Expr) -> object:
+    """A numpy function of the atoms (Indexed atoms become plain arguments)."""
+    dummies = [sp.Dummy() for _ in args]
+    body = expr.xreplace(dict(zip(args, dummies, strict=True)))
+    if body.has(sp.Sum, sp.Product):
+        body = body.doit()
+    fn = sp.lambdify(dummies, body, modules=[_NUMPY_FUNCTIONS, "numpy"])
+
+    def call(*columns: np.ndarray) -> np.ndarray:
+        result = fn(*columns)
+        return np.real_if_close(np.asarray(result, dtype=complex)).astype(float) if np.iscomplexobj(result) else np.asarray(result, dtype=float)
+
+    return call
+
+
+def moment_symbol(atom: sp.Basic) -> tuple[str, int] | None:
+    """`E[g]` → ("g", 1), `E[X^4]` → ("X", 4): the symbols expectation.law_moment makes."""
+    if not isinstance(atom, sp.Symbol) or not atom.name.startswith("E[") or not atom.name.endswith("]"):
+        return None
+    inner = atom.name[2:-1]
+    if "^" in inner:
+        name, power = inner.rsplit("^", 1)
+        return (name, int(power)) if power.isdigit() else None
+    return inner, 1
+
+
+def _free_atoms(expr: sp.Expr) -> set[sp.Basic]:
+    atoms: set[sp.Basic] = set(expr.atoms(sp.Indexed))
+    bound: set[sp.Basic] = set()
+    for s in expr.atoms(sp.Sum, sp.Product):
+        bound |= {limit[0] for limit in s.limits}
+    for symbol in expr.free_symbols:
+        if isinstance(symbol, sp.Symbol) and symbol not in bound and not isinstance(symbol, sp.Dummy):
+            atoms.add(symbol)
+    indexed_parts = {i.base.label for i in atoms if isinstance(i, sp.Indexed)}
+    return {a for a in atoms if a not in indexed_parts}
+
+
+def _draw(domain: Domain, rng: np.random.Generator) -> Fraction:
+    """A random exact value in the domain, with at most three decimals."""
+    for _ in range(100):
+        if domain.integer:
+            low = int(domain.lower) if domain.lower is not None else -5
+            high = int(domain.upper) if domain.upper is not None else low + 10
+            value = Fraction(int(rng.integers(low, high + 1)))
+        elif domain.lower is not None and domain.upper is not None:
+            value = Fraction(round(float(rng.uniform(float(domain.lower), float(domain.upper))), 3))
+        elif domain.lower is not None:
+            value = domain.lower + Fraction(round(float(rng.exponential(2.0)), 3))
+        elif domain.upper is not None:
+            value = domain.upper - Fraction(round(float(rng.exponential(2.0)), 3))
+        else:
+            scale = 3.0 if rng.random() < 0.8 else 30.0
+            value = Fraction(round(float(rng.normal(0.0, scale)), 3))
+        if domain.contains(value):
+            return value
+    raise ValueError(f"cannot draw from {domain.describe()}")
+
+
+def _concretize(atom: RandomAtom, values: dict[sp.Basic, Fraction]) -> RandomAtom:
+    """A law whose parameters mention declared names (`Bernoulli(p)`), at the point."""
+    substitution = {a: sp.Rational(v.numerator, v.denominator) for a, v in values.items()}
+    params = tuple(sp.sympify(p).xreplace(substitution) for p in atom.params)
+    return RandomAtom(atom.name, atom.family, params, atom.group, atom.position)
+
+
+def _to_float(value: sp.Expr) -> float:
+    if value.has(*NUMERIC_MATRIX_FUNCTIONS):
+        value = value.replace(lambda e: isinstance(e, NUMERIC_MATRIX_FUNCTIONS), _numeric_matrix_function)
+    number = complex(value.evalf(17))
+    if abs(number.imag) > 1e-9 * max(1.0, abs(number.real)):
+        return math.nan
+    return number.real
+
+
+def _numeric_matrix_function(e: sp.Basic) -> sp.Expr:
+    matrix = e.args[0]
+    fn = _NUMPY_FUNCTIONS[type(e).__name__]
+    return sp.Float(float(fn(np.array(matrix.tolist(), dtype=float))), 17)
+
+
+def _exact_matrix_functions(expr: sp.Expr) -> sp.Expr:
+    """Exact values of matrix functions of numeric matrices (small sizes only)."""
+
+    def exact(e: sp.Basic) -> sp.Expr:
+        matrix = sp.Matrix(e.args[0])
+        if isinstance(e, OperatorNorm):
+            return sp.sqrt(_largest((matrix.T * matrix).eigenvals()))
+        if isinstance(e, LambdaMax):
+            return _largest(((matrix + matrix.T) / 2).eigenvals())
+        if isinstance(e, SpectralRadius):
+            return _largest({sp.Abs(v): 1 for v in matrix.eigenvals()})
+        return e
+
+    return expr.replace(lambda e: isinstance(e, NUMERIC_MATRIX_FUNCTIONS), exact)
+
+
+def _largest(values: Iterable[sp.Expr]) -> sp.Expr:
+    return max(values, key=lambda v: float(sp.re(sp.N(v, 30))))
+
+
+# -- concrete smooth functions ---------------------------------------------------------
+
+
+def _concrete_functions(pairs: list[Pair], rng: np.random.Generator) -> dict[str, tuple[tuple[sp.Symbol, ...], sp.Expr]]:
+    arities: dict[str, int] = {}
+    for pair in pairs:
+        for expr in (pair.lhs, pair.rhs):
+            for f in expr.atoms(sp.Function):
+                if is_undefined(f):
+                    arities[type(f).base_name] = len(f.args)  # type: ignore[attr-defined]
+    return {name: _random_smooth(arity, rng) for name, arity in sorted(arities.items())}
+
+
+def _random_smooth(arity: int, rng: np.random.Generator) -> tuple[tuple[sp.Symbol, ...], sp.Expr]:
+    """A smooth function of `arity` variables with random rational coefficients:
+    sums of sines of linear forms plus a quadratic, so no derivative vanishes identically."""
+    xs = tuple(sp.Symbol(f"x{i}", real=True) for i in range(arity))
+
+    def r(scale: int = 4) -> sp.Rational:
+        return sp.Rational(int(rng.integers(-scale, scale + 1)) or 1, int(rng.integers(1, 4)))
+
+    expr = sum((r() * sp.sin(sum((r() * x for x in xs), sp.S.Zero) + r()) for _ in range(2)), sp.S.Zero)
+    expr += sum((r() * x * y for i, x in enumerate(xs) for y in xs[i:]), sp.S.Zero)
+    expr += sum((r() * x for x in xs), sp.S.Zero)
+    return xs, expr
+
+
+def _apply_concrete(functions: dict, e: sp.Basic) -> sp.Expr:
+    xs, body = functions[type(e).base_name]
+    for index in type(e).partials:
+        body = sp.diff(body, xs[index - 1])
+    return body.xreplace(dict(zip(xs, e.args, strict=True)))

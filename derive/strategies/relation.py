@@ -1,0 +1,301 @@
+"""Deciding a statement: screen for counterexamples, prove, or verify numerically.
+
+The order matters for speed and for honesty: a false statement is usually caught by the
+numeric screen in milliseconds (and then confirmed exactly); a true one is proved
+symbolically at each explicit size, by induction where it is about all t, and only
+verified numerically where no proof was found. Each step gets a share of the budget.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import sympy as sp
+
+from derive.budget import Budget, BudgetExceeded
+from derive.claim import Statement
+from derive.errors import DeriveError
+from derive.model.types import Scalar
+from derive.strategies import induction
+from derive.strategies.instances import Instance, build, structural_integers
+from derive.strategies.numeric import Pair, Point, Problem
+from derive.strategies.search import UNDECIDED, Failure, confirm, first_violation, max_error, shrink, violates
+from derive.strategies.symbolic import prove_nonzero, prove_sign, prove_zero, refine_domains
+from derive.verdict import Counterexample, Status, Trials, Verdict, error, unknown
+
+
+class _Instances:
+    """Lowered instances by size assignment, built once."""
+
+    def __init__(self, statement: Statement) -> None:
+        self.statement = statement
+        self._built: dict[tuple[tuple[str, int], ...], Instance] = {}
+
+    def get(self, sizes: dict[str, int]) -> Instance:
+        key = tuple(sorted(sizes.items()))
+        if key not in self._built:
+            self._built[key] = _with_series(build(self.statement, sizes), self.statement)
+        return self._built[key]
+
+
+def _with_series(instance: Instance, statement: Statement) -> Instance:
+    """`a = b + O(eta^k)`: the Taylor coefficients of a - b below order k vanish."""
+    if statement.up_to is None:
+        return instance
+    name, order = statement.up_to
+    eta = next((s for s in instance.found.scalars if s.name == name), None)
+    if eta is None:
+        raise DeriveError(f"up_to names '{name}', which the statement does not use")
+    pairs = []
+    for pair in instance.pairs:
+        difference = pair.lhs - pair.rhs
+        for k in range(order):
+            coefficient = sp.diff(difference, eta, k).subs(eta, 0)
+            pairs.append(Pair("=", coefficient, sp.S.Zero, f"{pair.label} coefficient of {name}^{k}"))
+    instance.pairs = pairs
+    return instance
+
+
+def decide_statement(statement: Statement, *, seed: int, budget: Budget, trials: int = 200) -> Verdict:
+    rng = np.random.default_rng(seed)
+    instances = _Instances(statement)
+    try:
+        structural = structural_integers(statement)
+        numeric_grid = _numeric_grid(statement, structural)
+        proof_grid = [dict(s) for s in statement.sizes]
+        instances.get(proof_grid[0])  # surface construction errors first
+    except DeriveError as exc:
+        return error(str(exc), "construction")
+    except (TypeError, ValueError, AttributeError, IndexError, KeyError, NotImplementedError) as exc:
+        return error(f"the statement could not be built: {type(exc).__name__}: {exc}", "construction")
+
+    screen = _screen(instances, numeric_grid, rng, budget, per_size=max(12, trials // (4 * len(numeric_grid))))
+    if isinstance(screen, Verdict):
+        return screen
+    steps: list[str] = []
+    proved = _prove(instances, proof_grid, statement, structural, budget, steps)
+    if proved:
+        return Verdict(
+            Status.PROVED,
+            proved[0],
+            summary=proved[1],
+            steps=tuple(steps),
+            proved_sizes=tuple(_describe_sizes(s) for s in proof_grid if s),
+            trials=screen,
+            seed=seed,
+        )
+    return _verify(instances, numeric_grid, rng, budget, trials, seed, tuple(steps))
+
+
+def _numeric_grid(statement: Statement, structural: list[str]) -> list[dict[str, int]]:
+    grid = [dict(s) for s in statement.numeric_sizes] or [{}]
+    if not structural:
+        return grid
+    choices = []
+    for name in structural:
+        decl = statement.context.lookup(name)
+        low = int(decl.domain.lower) if isinstance(decl, Scalar) and decl.domain.lower is not None else 0
+        low += 1 if isinstance(decl, Scalar) and decl.domain.lower_open else 0
+        choices.append([low, low + 1, low + 2, low + 4, low + 7])
+    combos = list(itertools.product(*choices))[:12]
+    return [{**sizes, **dict(zip(structural, combo, strict=True))} for sizes in grid[:3] for combo in combos]
+
+
+def _screen(
+    instances: _Instances, grid: list[dict[str, int]], rng: np.random.Generator, budget: Budget, per_size: int
+) -> Verdict | Trials | None:
+    """A quick search for a counterexample over every numeric size."""
+    checked, worst = 0, 0.0
+    screen_budget = Budget(budget.share(0.3))
+    for sizes in grid:
+        if screen_budget.remaining <= 0:
+            break
+        try:
+            instance = instances.get(sizes)
+            problem = Problem(instance.pairs, instance.found.scalars, instance.found.randoms, rng)
+            points = problem.simple_points(min(8, per_size)) + problem.random_points(per_size)
+            refutation = _refute(problem, points, screen_budget, sizes)
+        except DeriveError as exc:
+            return error(str(exc), "construction")
+        except BudgetExceeded:
+            break
+        if isinstance(refutation, Verdict):
+            return refutation
+        error_seen, defined = max_error(problem, points)
+        checked += defined
+        worst = max(worst, error_seen)
+    return Trials(checked, tuple(_describe_sizes(s) for s in grid if s), worst) if checked else None
+
+
+def _refute(problem: Problem, points: list[Point], budget: Budget, sizes: dict[str, int]) -> Verdict | None:
+    found = first_violation(problem, points)
+    attempts = 0
+    while found is not None and attempts < 5 and budget.remaining > 0:
+        point, pair, _ = found
+        index = problem.pairs.index(pair)
+        small = shrink(problem, point, index, Budget(min(2.0, budget.remaining / 2)))
+        result = confirm(problem, small, pair, budget)
+        if not isinstance(result, Failure) and small is not point:
+            result = confirm(problem, point, pair, budget)
+        if isinstance(result, Failure):
+            return _refuted(result, problem, sizes)
+        attempts += 1
+        remaining = points[points.index(point) + 1 :] if point in points else []
+        found = first_violation(problem, remaining) if remaining else None
+    return None
+
+
+def _refuted(failure: Failure, problem: Problem, sizes: dict[str, int]) -> Verdict:
+    values = _present(failure.point, problem)
+    sizes_note = _describe_sizes(sizes)
+    note = f"at {sizes_note}" if sizes_note else ""
+    if failure.pair.label:
+        note = f"{note} entry {failure.pair.label}".strip()
+    counterexample = Counterexample(tuple(values), failure.lhs, failure.rhs, failure.confirmed, note)
+    return Verdict(
+        Status.REFUTED,
+        "counterexample search",
+        summary=f"{failure.pair.op} fails: {failure.lhs} vs {failure.rhs} ({failure.confirmed})",
+        counterexample=counterexample,
+    )
+
+
+def _present(point: Point, problem: Problem) -> list[tuple[str, str]]:
+    """Values as a user writes them: vectors and matrices regrouped from their entries."""
+    grouped: dict[str, dict[tuple[int, ...], str]] = {}
+    scalars: list[tuple[str, str]] = []
+    for atom, value in sorted(point.values.items(), key=lambda kv: str(kv[0])):
+        name = str(atom)
+        text = str(value)
+        if "[" in name and name.endswith("]") and not isinstance(atom, sp.Indexed):
+            stem, index = name[:-1].split("[", 1)
+            grouped.setdefault(stem, {})[tuple(int(i) for i in index.split(","))] = text
+        else:
+            scalars.append((name.replace("[", "_").replace("]", ""), text))
+    for stem, entries in grouped.items():
+        scalars.append((stem, _matrix_text(entries)))
+    for name, law in sorted(point.laws.items()):
+        if any(problem.randoms[a].name == name for a in problem.randoms) or any(
+            n == name for n, _ in problem.moment_symbols.values()
+        ):
+            if law.family != "bernoulli" or any(n == name for n, _ in problem.moment_symbols.values()):
+                scalars.append((f"law of {name}", law.describe()))
+    return scalars
+
+
+def _matrix_text(entries: dict[tuple[int, ...], str]) -> str:
+    if all(len(k) == 1 for k in entries):
+        return "[" + ", ".join(entries[k] for k in sorted(entries)) + "]"
+    rows = sorted({k[0] for k in entries})
+    cols = sorted({k[1] for k in entries})
+    return "[" + ", ".join("[" + ", ".join(entries[(r, c)] for c in cols) + "]" for r in rows) + "]"
+
+
+def _prove(
+    instances: _Instances,
+    grid: list[dict[str, int]],
+    statement: Statement,
+    structural: list[str],
+    budget: Budget,
+    steps: list[str],
+) -> tuple[str, str] | None:
+    """(method, summary) when every pair is proved at every proof size."""
+    proof_budget = Budget(budget.share(0.7))
+    rungs: set[str] = set()
+    for sizes in grid:
+        share = Budget(proof_budget.remaining / max(1, len(grid) - grid.index(sizes)))
+        try:
+            instance = instances.get(sizes)
+        except DeriveError:
+            return None
+        for pair in instance.pairs:
+            rung = _prove_pair(pair, instance, share)
+            if rung is None:
+                if structural:
+                    return induction.prove(statement, structural, sizes, proof_budget, steps)
+                steps.append(f"no symbolic proof found at {_describe_sizes(sizes) or 'the given sizes'}")
+                return None
+            rungs.add(rung)
+        steps.append(f"proved {_describe_sizes(sizes) or ''} by {', '.join(sorted(rungs))}".replace("  ", " "))
+    method = "symbolic: " + ", ".join(sorted(rungs))
+    where = ", ".join(_describe_sizes(s) for s in grid if s)
+    return method, f"proved{' at ' + where if where else ''} by {', '.join(sorted(rungs))}"
+
+
+def _prove_pair(pair: Pair, instance: Instance, budget: Budget) -> str | None:
+    difference = refine_domains(pair.lhs - pair.rhs, instance.found.scalars)
+    match pair.op:
+        case "=":
+            return prove_zero(difference, budget)
+        case "!=":
+            return prove_nonzero(difference, budget)
+        case "<=" | "<":
+            return prove_sign(-difference, pair.op == "<", budget)
+        case ">=" | ">":
+            return prove_sign(difference, pair.op == ">", budget)
+    return None
+
+
+def _verify(
+    instances: _Instances,
+    grid: list[dict[str, int]],
+    rng: np.random.Generator,
+    budget: Budget,
+    trials: int,
+    seed: int,
+    steps: tuple[str, ...],
+) -> Verdict:
+    per_size = max(20, trials // len(grid))
+    total, worst, undecided = 0, 0.0, 0
+    for sizes in grid:
+        if budget.remaining <= 0.05:
+            break
+        try:
+            instance = instances.get(sizes)
+            problem = Problem(instance.pairs, instance.found.scalars, instance.found.randoms, rng)
+            points = problem.random_points(per_size)
+            values = problem.evaluate_batch(points)
+        except DeriveError as exc:
+            return error(str(exc), "numeric")
+        except BudgetExceeded:
+            break
+        for i, point in enumerate(points):
+            defined = True
+            for j, pair in enumerate(problem.pairs):
+                lhs, rhs, stderr = values[i, j]
+                flagged = violates(pair.op, lhs, rhs, stderr)
+                if flagged is None:
+                    defined = False
+                elif flagged:
+                    result = confirm(problem, point, pair, budget)
+                    if isinstance(result, Failure):
+                        return _refuted(result, problem, sizes)
+                    undecided += result == UNDECIDED
+            total += defined
+        error_seen, _ = max_error(problem, points)
+        worst = max(worst, error_seen)
+    evidence = Trials(total, tuple(_describe_sizes(s) for s in grid if s), worst, seed)
+    if undecided:
+        return unknown(
+            f"{undecided} numeric disagreement(s) could not be confirmed or dismissed exactly",
+            "numeric",
+            trials=evidence,
+            steps=steps,
+            seed=seed,
+        )
+    if total < 10:
+        return unknown("too few points where both sides are defined", "numeric", trials=evidence, steps=steps, seed=seed)
+    return Verdict(
+        Status.VERIFIED,
+        "numeric trials",
+        summary=f"{total} random points agreed (largest relative error {worst:.1e})",
+        steps=steps,
+        trials=evidence,
+        seed=seed,
+    )
+
+
+def _describe_sizes(sizes: dict[str, int] | tuple) -> str:
+    items = sizes.items() if isinstance(sizes, dict) else sizes
+    return ", ".join(f"{k} = {v}" for k, v in items)

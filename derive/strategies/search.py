@@ -1,0 +1,181 @@
+"""Looking for counterexamples: sample, shrink, confirm.
+
+Simple points (0, ±1, 2, 1/2, ...) are tried before random ones, so the first failure
+found is usually already readable; a found failure is then shrunk value by value towards
+simpler numbers while it keeps failing (as Hypothesis does), and finally confirmed in
+exact or 60/100-digit arithmetic. Only a confirmed failure is a counterexample.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+import sympy as sp
+
+from derive.budget import Budget, BudgetExceeded, deadline
+from derive.strategies.numeric import Pair, Point, Problem
+
+RELATIVE_TOLERANCE = 1e-8
+MONTE_CARLO_Z = 6.0  # a Monte-Carlo estimate agrees when within 6 standard errors
+
+
+@dataclass(frozen=True)
+class Failure:
+    point: Point
+    pair: Pair
+    lhs: str
+    rhs: str
+    confirmed: str
+
+
+def violates(op: str, lhs: float, rhs: float, stderr: float = 0.0) -> bool | None:
+    """Whether floats violate `lhs op rhs`; None where a side is undefined there."""
+    if not (math.isfinite(lhs) and math.isfinite(rhs)):
+        return None
+    slack = RELATIVE_TOLERANCE * max(1.0, abs(lhs), abs(rhs)) + MONTE_CARLO_Z * stderr
+    match op:
+        case "=":
+            return abs(lhs - rhs) > slack
+        case "!=":
+            return abs(lhs - rhs) <= slack and stderr == 0.0
+        case "<=":
+            return lhs > rhs + slack
+        case ">=":
+            return lhs < rhs - slack
+        case "<":  # near-equality is flagged: exact evaluation decides
+            return lhs >= rhs - slack
+        case ">":
+            return lhs <= rhs + slack
+    raise ValueError(op)
+
+
+def first_violation(problem: Problem, points: list[Point]) -> tuple[Point, Pair, float] | None:
+    """The first point and pair that look false in floating point, with the error."""
+    values = problem.evaluate_batch(points)
+    for i, point in enumerate(points):
+        for j, pair in enumerate(problem.pairs):
+            lhs, rhs, stderr = values[i, j]
+            if violates(pair.op, lhs, rhs, stderr):
+                return point, pair, abs(lhs - rhs)
+    return None
+
+
+def max_error(problem: Problem, points: list[Point]) -> tuple[float, int]:
+    """Largest relative disagreement over the points, and how many points were defined."""
+    values = problem.evaluate_batch(points)
+    lhs, rhs = values[:, :, 0], values[:, :, 1]
+    finite = np.isfinite(lhs) & np.isfinite(rhs)
+    defined = int(finite.all(axis=1).sum())
+    with np.errstate(all="ignore"):
+        errors = np.where(finite, np.abs(lhs - rhs) / np.maximum(1.0, np.maximum(np.abs(lhs), np.abs(rhs))), 0.0)
+    equalities = np.array([p.op == "=" for p in problem.pairs])
+    worst = float(errors[:, equalities].max()) if equalities.any() and errors.size else 0.0
+    return worst, defined
+
+
+def shrink(problem: Problem, point: Point, pair_index: int, budget: Budget) -> Point:
+    """Make each value simpler while the pair keeps failing (in floating point)."""
+
+    def fails(candidate: Point) -> bool:
+        lhs, rhs, stderr = problem.evaluate(candidate)[pair_index]
+        return bool(violates(problem.pairs[pair_index].op, lhs, rhs, stderr))
+
+    current = point
+    changed = True
+    while changed and budget.remaining > 0.05:
+        changed = False
+        for atom in sorted(current.values, key=str):
+            for simpler in _simpler(current.values[atom]):
+                if not problem.domains.get(atom) or problem.domains[atom].contains(simpler):
+                    candidate = Point({**current.values, atom: simpler}, current.laws)
+                    if fails(candidate):
+                        current, changed = candidate, True
+                        break
+    return current
+
+
+def _simpler(value: Fraction) -> list[Fraction]:
+    """Candidates simpler than value, simplest first (as Hypothesis's integer shrinker)."""
+    options = [Fraction(0), Fraction(1), Fraction(-1), Fraction(2), Fraction(1, 2), Fraction(-2)]
+    options += [Fraction(round(value)), Fraction(math.trunc(value))]
+    options += [Fraction(round(value, 1)), Fraction(round(value, 2)).limit_denominator(100)]
+    seen, ordered = set(), []
+    for option in options:
+        if option not in seen and _complexity(option) < _complexity(value):
+            seen.add(option)
+            ordered.append(option)
+    return ordered
+
+
+def _complexity(value: Fraction) -> tuple[int, int]:
+    return (value.denominator, abs(value.numerator))
+
+
+HOLDS = "holds"  # exact evaluation shows the relation true at the point
+UNDECIDED = "undecided"  # exact evaluation was impossible or indecisive
+
+
+def confirm(problem: Problem, point: Point, pair: Pair, budget: Budget) -> Failure | str:
+    """Re-evaluate exactly (or at 60 and 100 digits): a confirmed Failure, or HOLDS where
+    the float evaluation was wrong, or UNDECIDED."""
+    try:
+        with deadline(max(0.05, min(budget.remaining, 5.0))):
+            sides = problem.exact_sides(pair, point)
+            if sides is None:
+                return UNDECIDED
+            lhs, rhs = sides
+            if lhs.is_Rational and rhs.is_Rational:
+                truth = _holds_exactly(pair.op, lhs - rhs)
+                if truth is None:
+                    return UNDECIDED
+                return HOLDS if truth else Failure(point, pair, _show(lhs), _show(rhs), "exact")
+            verdicts = set()
+            for digits in (60, 100):
+                difference = sp.N(lhs - rhs, digits)
+                scale = max(1, abs(sp.N(lhs, 20)), abs(sp.N(rhs, 20)))
+                verdicts.add(_decide(pair.op, difference, scale) if difference.is_real else None)
+            if verdicts == {False}:
+                return Failure(point, pair, _show(lhs), _show(rhs), "60 and 100 digits")
+            return HOLDS if verdicts == {True} else UNDECIDED
+    except (BudgetExceeded, TypeError, ValueError, ZeroDivisionError):
+        return UNDECIDED
+
+
+def _holds_exactly(op: str, difference: sp.Rational) -> bool | None:
+    if difference is sp.nan or difference.is_infinite:
+        return None
+    return {
+        "=": difference == 0,
+        "!=": difference != 0,
+        "<=": difference <= 0,
+        "<": difference < 0,
+        ">=": difference >= 0,
+        ">": difference > 0,
+    }[op]
+
+
+def _decide(op: str, difference: sp.Float, scale: sp.Float) -> bool | None:
+    """True or False where the high-precision difference settles the relation at this
+    point beyond any rounding, None where it is too close to call."""
+    margin = sp.Float(10) ** -40 * scale
+    if abs(difference) <= margin:  # equal to 40 digits: no counterexample here
+        return True if op in ("=", "<=", ">=") else None
+    match op:
+        case "=":
+            return False
+        case "!=":
+            return True
+        case "<=" | "<":
+            return bool(difference < 0)
+        case ">=" | ">":
+            return bool(difference > 0)
+    return None
+
+
+def _show(value: sp.Expr) -> str:
+    if value.is_Rational:
+        return str(value)
+    return f"{sp.N(value, 12)}"

@@ -1,0 +1,177 @@
+"""Symbolic proof: a ladder of rewritings, cheapest first, each under a time budget.
+
+An equation holds when the difference of its sides is shown to be zero; the rung that
+showed it is reported, so `derive show` can say how. Rungs never conclude "not zero":
+a difference they cannot reduce is left to the numeric strategies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+
+import sympy as sp
+
+from derive.budget import Budget, BudgetExceeded, deadline
+from derive.model.functions import relu, sigmoid, softplus
+from derive.model.types import Domain
+
+
+@dataclass(frozen=True)
+class Rung:
+    name: str
+    apply: Callable[[sp.Expr], sp.Expr]
+    share: float  # of the remaining budget
+
+
+def _to_exp(expr: sp.Expr) -> sp.Expr:
+    """Every activation and hyperbolic function written with exp."""
+    return expr.rewrite(sigmoid, sp.exp).rewrite(softplus, sp.exp).rewrite(sp.tanh, sp.exp).rewrite(
+        sp.sinh, sp.exp
+    ).rewrite(sp.cosh, sp.exp)
+
+
+def _exp_normal(expr: sp.Expr) -> sp.Expr:
+    expr = sp.powsimp(sp.expand(_to_exp(expr)), force=False)
+    return sp.cancel(sp.together(expr))
+
+
+def _piecewise(expr: sp.Expr) -> sp.Expr:
+    """max, min, |x|, ReLU and steps as piecewise functions, simplified branch by branch."""
+    rewritten = expr.rewrite(relu, sp.Piecewise).rewrite(sp.Max, sp.Piecewise).rewrite(sp.Min, sp.Piecewise)
+    rewritten = rewritten.rewrite(sp.Abs, sp.Piecewise).rewrite(sp.Heaviside, sp.Piecewise)
+    folded = sp.piecewise_fold(rewritten)
+    if isinstance(folded, sp.Piecewise):
+        return sp.Piecewise(*((sp.simplify(e), c) for e, c in folded.args))
+    return sp.simplify(folded)
+
+
+def _sums(expr: sp.Expr) -> sp.Expr:
+    """Closed forms of sums and products, then the usual normalisation."""
+    expr = combine_sums(expr)
+    evaluated = expr.doit()
+    return sp.simplify(sp.factor_terms(sp.expand(evaluated)))
+
+
+def combine_sums(expr: sp.Expr) -> sp.Expr:
+    """Σ_i f(i) - Σ_j g(j) over the same range → Σ_i (f(i) - g(i)): the form in which
+    an induction step's sums cancel term by term."""
+    expr = sp.expand(expr)
+    if not isinstance(expr, sp.Add):
+        return expr
+    groups: dict[tuple, list[sp.Expr]] = {}
+    rest: list[sp.Expr] = []
+    for term in expr.args:
+        coeff, sums = term.as_independent(sp.Sum, as_Add=False)
+        if isinstance(sums, sp.Sum) and len(sums.limits) == 1:
+            var, low, high = sums.limits[0]
+            key = (low, high)
+            canonical = sp.Symbol("_i", integer=True)
+            groups.setdefault(key, []).append(coeff * sums.function.xreplace({var: canonical}))
+        else:
+            rest.append(term)
+    canonical = sp.Symbol("_i", integer=True)
+    combined = [
+        sp.Sum(sp.simplify(sp.Add(*bodies)), (canonical, low, high)) for (low, high), bodies in groups.items()
+    ]
+    return sp.Add(*rest, *(c for c in combined if c.function != 0))
+
+
+LADDER = (
+    Rung("structural equality", lambda e: e, 0.05),
+    Rung("expansion", sp.expand, 0.1),
+    Rung("rational normal form", lambda e: sp.cancel(sp.together(e)), 0.15),
+    Rung("rewriting in exp", _exp_normal, 0.25),
+    Rung("sums in closed form", _sums, 0.3),
+    Rung("piecewise cases", _piecewise, 0.3),
+    Rung("simplify", lambda e: sp.simplify(_to_exp(e)), 0.6),
+)
+
+
+def prove_zero(expr: sp.Expr, budget: Budget) -> str | None:
+    """The name of the first rung that reduces `expr` to 0, or None."""
+    if expr == 0:
+        return LADDER[0].name
+    for rung in LADDER[1:]:
+        if rung.name == "sums in closed form" and not expr.has(sp.Sum, sp.Product):
+            continue
+        if rung.name == "piecewise cases" and not expr.has(sp.Abs, sp.Max, sp.Min, relu, sp.Heaviside, sp.Piecewise):
+            continue
+        seconds = budget.share(rung.share)
+        if seconds <= 0.01:
+            return None
+        try:
+            with deadline(seconds):
+                if _is_zero(rung.apply(expr)):
+                    return rung.name
+        except BudgetExceeded:
+            continue
+        except (TypeError, ValueError, NotImplementedError, AttributeError, RecursionError, ZeroDivisionError):
+            continue  # a rung that cannot handle this expression says nothing
+    return None
+
+
+def _is_zero(expr: sp.Expr) -> bool:
+    if expr == 0:
+        return True
+    if isinstance(expr, sp.Piecewise):
+        return all(e == 0 for e, _ in expr.args)
+    return False
+
+
+def prove_sign(expr: sp.Expr, strict: bool, budget: Budget) -> str | None:
+    """Show expr ≥ 0 (or > 0) from the symbols' assumptions, after simplification."""
+    candidates = [expr]
+    try:
+        with deadline(budget.share(0.3)):
+            candidates += [sp.factor(sp.cancel(sp.together(expr))), sp.simplify(expr)]
+    except BudgetExceeded:
+        pass
+    except (TypeError, ValueError, NotImplementedError, AttributeError):
+        pass
+    for candidate in candidates:
+        verdict = candidate.is_positive if strict else candidate.is_nonnegative
+        if verdict:
+            return "sign from the assumptions"
+    return None
+
+
+def prove_nonzero(expr: sp.Expr, budget: Budget) -> str | None:
+    """Show expr ≠ 0: every factor of it is nonzero under the symbols' assumptions."""
+    try:
+        with deadline(budget.share(0.5)):
+            factored = sp.factor(sp.cancel(sp.together(expr)))
+    except BudgetExceeded:
+        return None
+    except (TypeError, ValueError, NotImplementedError, AttributeError):
+        return None
+    factors = factored.args if isinstance(factored, sp.Mul) else (factored,)
+    if all(f.is_zero is False for f in factors):
+        return "factors nonzero by the assumptions"
+    return None
+
+
+def refine_domains(expr: sp.Expr, domains: dict[sp.Symbol, Domain]) -> sp.Expr:
+    """Settle conditions such as `Eq(beta, 1)` that the declared domains decide (sympy's
+    assumptions cannot say 0 < beta < 1, so closed forms of sums keep such cases)."""
+    if not expr.has(sp.Piecewise):
+        return expr
+
+    def decide(relation: sp.Basic) -> sp.Basic:
+        left, right = relation.lhs, relation.rhs
+        if left in domains and right.is_Rational:
+            symbol, value = left, right
+        elif right in domains and left.is_Rational:
+            symbol, value = right, left
+        else:
+            return relation
+        inside = domains[symbol].contains(Fraction(int(value.p), int(value.q)))
+        if isinstance(relation, sp.Eq) and not inside:
+            return sp.false
+        if isinstance(relation, sp.Ne) and not inside:
+            return sp.true
+        return relation
+
+    refined = expr.replace(lambda e: isinstance(e, sp.Eq | sp.Ne), decide)
+    return sp.piecewise_fold(refined)
