@@ -21,6 +21,7 @@ brute force, a simulation, a count) pass a `Property` instead.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Sequence as Sequence_
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,6 +56,7 @@ class Statement:
     numeric_sizes: tuple[tuple[tuple[str, int], ...], ...] = ()
     up_to: tuple[str, int] | None = None
     latex: bool | None = None
+    also: tuple[str, ...] = ()  # further relations that must hold as well
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,7 @@ def claim(
     title: str,
     *,
     source: str,
-    statement: str | None = None,
+    statement: str | Sequence_[str] | None = None,
     check: Property | None = None,
     let: Mapping[str, str | Decl] | None = None,
     where: Mapping[str, str] | None = None,
@@ -134,8 +136,9 @@ def claim(
     default_sizes = _default_sizes(ctx)
     proof_sizes = _size_grid(sizes) if sizes is not None else default_sizes
     check_sizes = _size_grid(numeric_sizes) if numeric_sizes is not None else _numeric(proof_sizes)
+    texts = [statement] if isinstance(statement, str) else list(statement)
     body = Statement(
-        statement, ctx, tuple(given), proof_sizes, check_sizes, up_to  # type: ignore[arg-type]
+        texts[0], ctx, tuple(given), proof_sizes, check_sizes, up_to, also=tuple(texts[1:])
     )
     return Claim(id, title, source, body, Expect(expect), notes)
 
@@ -180,9 +183,13 @@ def build_context(
                 _, bases, general = recurrences.get(name, ("t", {}, None))
                 bases[int(value)] = body
                 recurrences[name] = (recurrences.get(name, ("t",))[0], bases, general)
-            case ast.Subscript(base=name, index=ast.Name(name=param)):
+            case ast.Subscript(base=name, index=ast.Name(name=param)) if _is_sequence_definition(
+                name, param, body, merged
+            ):
                 _, bases, _ = recurrences.get(name, (param, {}, None))
                 recurrences[name] = (param, bases, body)
+            case ast.Subscript(base=name, label=label):
+                definitions.append(Definition(f"{name}_{label}", body))
             case _:
                 raise ClaimError(f"cannot define '{key}': write a name, f(x) or x_t")
     for name, (param, bases, general) in recurrences.items():
@@ -195,6 +202,19 @@ def build_context(
         if not isinstance(merged.get(name), Sequence | Random):
             merged.setdefault(name, Sequence())
     return Context(merged, tuple(definitions), strict)
+
+
+def _is_sequence_definition(name: str, param: str, body: ast.Node, decls: dict[str, Decl]) -> bool:
+    """`v_t := ...` defines a sequence when v is declared one, t is an integer, or the
+    body refers to v's other elements; otherwise `mu_y := ...` defines the name mu_y."""
+    from derive.model.lower import _names_in
+
+    param_decl = decls.get(param)
+    return (
+        isinstance(decls.get(name), Sequence | Random)
+        or (isinstance(param_decl, Scalar) and param_decl.domain.integer)
+        or name in _names_in(body)
+    )
 
 
 def _default_sizes(ctx: Context) -> tuple[tuple[tuple[str, int], ...], ...]:

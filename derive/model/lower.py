@@ -146,10 +146,29 @@ class Lowering:
             if key not in self._cache:
                 self._cache[key] = self.lower(definition.body)  # type: ignore[arg-type]
             return self._cache[key]
+        if definition is not None and not definition.params and name in self.held:
+            return self._fresh_like(name, definition)
         decl = self.context.lookup(name)
         if decl is None and definition is None and self.context.strict:
             raise TypeCheckError(f"'{name}' is not declared (strict mode)")
         return self._declared(name, decl)
+
+    def _fresh_like(self, name: str, definition: Definition) -> Value:
+        """A held defined name (the variable of ∇_w with w := γu/‖u‖) becomes free
+        symbols of its definition's shape."""
+        key = (name, frozenset({"<fresh>"}))
+        if key not in self._cache:
+            shape = self.with_held(frozenset()).lower(definition.body)  # type: ignore[arg-type]
+            if isinstance(shape, sp.MatrixBase):
+                rows, cols = shape.shape
+                self._cache[key] = sp.ImmutableMatrix(
+                    rows,
+                    cols,
+                    lambda i, j: self.scalar_symbol(f"{name}[{i + 1}]" if cols == 1 else f"{name}[{i + 1},{j + 1}]"),
+                )
+            else:
+                self._cache[key] = self.scalar_symbol(name)
+        return self._cache[key]
 
     def _declared(self, name: str, decl: object) -> Value:
         match decl:
@@ -187,6 +206,8 @@ class Lowering:
             assumptions["positive"] = True
         elif domain.lower is not None and domain.lower >= 0:
             assumptions["nonnegative"] = True
+        if 0 in domain.excluded:
+            assumptions["nonzero"] = True
         symbol = sp.Symbol(name, **assumptions)
         self.found.scalars.setdefault(symbol, domain)
         return symbol
@@ -254,29 +275,44 @@ class Lowering:
         return definition if definition is not None and definition.params else None
 
     def element(self, base: str, index: sp.Expr, decl: object = None) -> Value:
-        """The element `base_index`, unfolded through its recurrence where due."""
+        """The element `base_index`, unfolded through its definition where due: always
+        for an explicit definition (`v_t := (1-β) Σ ...`), down to the statement's lowest
+        index for a recurrence (`v_t := β v_{t-1} + ...`)."""
         recurrence = self._recurrence(base)
-        if recurrence is not None and base not in self.held and self._should_unfold(base, index):
-            bodies = recurrence.body  # type: ignore[assignment]
-            for condition_index, body in _recurrence_cases(bodies):
-                if condition_index is None or sp.simplify(index - condition_index) == 0:
-                    return self.bind({recurrence.params[0]: index}).lower(body)
+        if recurrence is not None and base not in self.held:
+            recursive = _mentions(recurrence.body, base)
+            if not recursive or self._should_unfold(base, index):
+                for condition_index, body in _recurrence_cases(recurrence.body):
+                    if condition_index is None or sp.simplify(index - condition_index) == 0:
+                        return self.bind({recurrence.params[0]: index}).lower(body)
         decl = decl if decl is not None else self.context.lookup(base)
         shape = decl.shape if isinstance(decl, Random) else decl
         element_shape = shape.element if isinstance(shape, Sequence) else Scalar()
-        if isinstance(decl, Random):
-            law = decl.law
-            symbol = sp.Indexed(sp.IndexedBase(base, real=True), index)
-            self.found.randoms[symbol] = self._atom(base, law, f"{base}[{index}]")
-            if isinstance(element_shape, Vector):
-                raise Unsupported("random sequences of vectors")
-            return symbol
+        stem = sp.IndexedBase(base, real=True)
         if isinstance(element_shape, Vector):
+            if isinstance(decl, Random):
+                raise Unsupported("random sequences of vectors")
             n = self._size(element_shape.size)
-            stem = sp.IndexedBase(base, real=True)
             return sp.ImmutableMatrix([stem[index, i] for i in range(1, n + 1)])
-        element = sp.Indexed(sp.IndexedBase(base, real=True), index)
+        element = stem[index]
+        if isinstance(decl, Random):
+            self.found.randoms[element] = self._atom(base, decl.law, f"{base}[{index}]")
+        elif recurrence is not None and self._depends_on_random(recurrence.body):
+            # an element of a random sequence left folded: its law is not known here
+            self.found.randoms[element] = RandomAtom(base, "derived", (), f"{base}[{index}]")
         return element
+
+    def _depends_on_random(self, body: object, seen: frozenset[str] = frozenset()) -> bool:
+        for name in _names_in(body):
+            if name in seen:
+                continue
+            decl = self.context.lookup(name)
+            if isinstance(decl, Random):
+                return True
+            definition = self.context.definition(name)
+            if definition is not None and self._depends_on_random(definition.body, seen | {name}):
+                return True
+        return False
 
     def _should_unfold(self, base: str, index: sp.Expr) -> bool:
         if index.is_Integer:
@@ -448,13 +484,14 @@ class Lowering:
     def _sum(self, node: ast.Sum) -> Value:
         lower, upper = self.lower(node.lower), self.lower(node.upper)
         index = sp.Symbol(node.var, integer=True)
-        body = self.bind({node.var: index}).lower(node.body)
         if lower.is_Integer and upper.is_Integer:
             count = int(upper) - int(lower) + 1
             if count > LIMITS.max_sum_terms:
                 raise LimitError("", node.pos, f"a sum of {count} terms is too long to expand")
+            # each term lowered with its own index, so g_1, g_2 are atoms of their own
             terms = [
-                _substitute(body, {index: sp.Integer(k)}) for k in range(int(lower), int(upper) + 1)
+                self.bind({node.var: sp.Integer(k)}).lower(node.body)
+                for k in range(int(lower), int(upper) + 1)
             ]
             if not terms:
                 return sp.S.One if node.product else sp.S.Zero
@@ -462,6 +499,7 @@ class Lowering:
             for term in terms[1:]:
                 total = _times(total, term) if node.product else total + term
             return total
+        body = self.bind({node.var: index}).lower(node.body)
         kind = sp.Product if node.product else sp.Sum
         return _map(body, lambda e: kind(e, (index, lower, upper)))
 
@@ -588,12 +626,21 @@ def _variable_name(var: ast.Node) -> str:
     raise TypeCheckError("differentiate with respect to a name")
 
 
-def _names_in(node: ast.Node) -> set[str]:
+def _mentions(body: object, base: str) -> bool:
+    return base in _names_in(body)
+
+
+def _names_in(node: object) -> set[str]:
+    """Every name a node mentions: plain names, subscript bases and called functions."""
     found: set[str] = set()
 
     def walk(n: object) -> None:
         if isinstance(n, ast.Name):
             found.add(n.name)
+        elif isinstance(n, ast.Subscript):
+            found.add(n.base)
+        elif isinstance(n, ast.Call):
+            found.add(n.func)
         if isinstance(n, ast.Node):
             for value in n.__dict__.values():
                 walk(value)

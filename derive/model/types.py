@@ -22,9 +22,10 @@ class Domain:
     upper: Fraction | None = None
     lower_open: bool = False
     upper_open: bool = False
+    excluded: tuple[Fraction, ...] = ()  # points taken out, as in `x != 0`
 
     def contains(self, value: Fraction) -> bool:
-        if self.integer and value.denominator != 1:
+        if (self.integer and value.denominator != 1) or value in self.excluded:
             return False
         if self.lower is not None and (
             value < self.lower or (self.lower_open and value == self.lower)
@@ -46,9 +47,13 @@ class Domain:
             upper is None or other.upper < upper or (other.upper == upper and other.upper_open)
         ):
             upper, upper_open = other.upper, other.upper_open
-        return Domain(self.integer or other.integer, lower, upper, lower_open, upper_open)
+        excluded = tuple(sorted(set(self.excluded) | set(other.excluded)))
+        return Domain(self.integer or other.integer, lower, upper, lower_open, upper_open, excluded)
 
     def describe(self) -> str:
+        if self.excluded:
+            rest = Domain(self.integer, self.lower, self.upper, self.lower_open, self.upper_open)
+            return f"{rest.describe()}, ≠ {', '.join(map(str, self.excluded))}"
         if self.lower is None and self.upper is None:
             return "integer" if self.integer else "real"
         low = "" if self.lower is None else f"{self.lower} {'<' if self.lower_open else '≤'} "

@@ -35,7 +35,7 @@ def prove(
     try:
         base = build(statement, {**sizes, name: start})
         for pair in base.pairs:
-            if prove_zero(refine_domains(pair.lhs - pair.rhs, base.found.scalars), Budget(budget.share(0.2))) is None:
+            if prove_zero(refine_domains(pair.lhs - pair.rhs, base.found.scalars), Budget(budget.share(0.2)), base.found.scalars) is None:
                 steps.append(f"base case {name} = {start} not proved")
                 return None
         steps.append(f"base case {name} = {start} holds")
@@ -56,7 +56,7 @@ def prove(
         for pair in pairs_of(op, lhs, rhs):
             difference = peel(pair.lhs.xreplace(rules) - pair.rhs.xreplace(rules), t)
             difference = refine_domains(difference, step.found.scalars)
-            if prove_zero(difference, Budget(budget.share(0.5))) is None:
+            if prove_zero(difference, Budget(budget.share(0.5)), step.found.scalars) is None:
                 steps.append(f"induction step from {name} - 1 to {name} not proved")
                 return None
     steps.append(f"induction step from {name} - 1 to {name} holds")

@@ -24,8 +24,10 @@ class Instance:
 
 
 def relations(statement: Statement) -> list[ast.Relation]:
-    node = parse_statement(statement.text, latex=statement.latex)
-    return links_of(node)
+    links: list[ast.Relation] = []
+    for text in (statement.text, *statement.also):
+        links.extend(links_of(parse_statement(text, latex=statement.latex)))
+    return links
 
 
 def links_of(node: ast.Node) -> list[ast.Relation]:
@@ -98,6 +100,14 @@ def _unfold_floor(lowering: Lowering, links: list[ast.Relation]) -> dict[str, sp
             current = floors.get(node.base)
             if current is None or (current - index).is_positive:
                 floors[node.base] = index
+    lowest = None
+    for index in floors.values():
+        if lowest is None or (lowest - index).is_positive:
+            lowest = index
+    if lowest is not None:  # sequences reached only through unfolding go down as far
+        for definition in lowering.context.definitions:
+            if definition.params:
+                floors.setdefault(definition.name, lowest)
     return floors
 
 

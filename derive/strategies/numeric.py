@@ -110,9 +110,7 @@ class Problem:
         self.rng = rng
         self.randoms = randoms
         self.functions = _concrete_functions(pairs, rng)
-        self.pairs = [
-            Pair(p.op, self.instantiate(p.lhs), self.instantiate(p.rhs), p.label) for p in pairs
-        ]
+        self.pairs = pairs  # undefined functions stay: compiled code calls numpy versions
         expressions = [e for p in self.pairs for e in (p.lhs, p.rhs)]
         atoms: set[sp.Basic] = set()
         for expr in expressions:
@@ -122,6 +120,7 @@ class Problem:
         self.free = sorted((a for a in atoms if a not in randoms and a not in self.moment_symbols), key=str)
         self.domains = {a: scalars.get(a, REAL) for a in self.free}
         self.has_expect = any(e.has(Expect) for e in expressions)
+        self.numpy_functions = _numpy_undefined(expressions, self.functions)
         self.per_point = self.has_expect or any(e.has(*NUMERIC_MATRIX_FUNCTIONS) for e in expressions)
         self.random_names = sorted({randoms[a].name for a in randoms} | {n for n, _ in self.moment_symbols.values()})
         self._compiled: list[tuple[object, object]] | None = None
@@ -176,33 +175,19 @@ class Problem:
             return np.array([self.evaluate(p) for p in points], dtype=float).reshape(len(points), len(self.pairs), 3)
         if self._compiled is None:
             args = [*self.free, *self.random_atoms, *self.moment_symbols]
-            self._compiled = [
-                (_compile(args, p.lhs), _compile(args, p.rhs)) for p in self.pairs
-            ]
+            flat = [e for p in self.pairs for e in (p.lhs, p.rhs)]
+            self._compiled = _compile(args, flat, self.numpy_functions)
         columns = [np.array([float(p.values[a]) for p in points]) for a in (*self.free, *self.random_atoms)]
         columns += [
             np.array([float(p.laws[name].moment(k)) for p in points]) for name, k in self.moment_symbols.values()
         ]
         out = np.zeros((len(points), len(self.pairs), 3))
         with np.errstate(all="ignore"):
-            for j, (left, right) in enumerate(self._compiled):
-                out[:, j, 0] = np.broadcast_to(left(*columns), (len(points),))
-                out[:, j, 1] = np.broadcast_to(right(*columns), (len(points),))
+            values = self._compiled(*columns)
+            for j in range(len(self.pairs)):
+                out[:, j, 0] = np.broadcast_to(values[2 * j], (len(points),))
+                out[:, j, 1] = np.broadcast_to(values[2 * j + 1], (len(points),))
         return out
-
-    def evaluate(self, point: Point) -> list[tuple[float, float, float]]:
-        """(lhs, rhs, Monte-Carlo standard error) per pair at one point."""
-        substitution = self._float_substitution(point)
-        results = []
-        for pair in self.pairs:
-            values = []
-            stderr = 0.0
-            for expr in (pair.lhs, pair.rhs):
-                value, se = self._float(expr, substitution, point)
-                values.append(value)
-                stderr += se
-            results.append((values[0], values[1], stderr))
-        return results
 
     def _float_substitution(self, point: Point) -> dict[sp.Basic, sp.Expr]:
         substitution: dict[sp.Basic, sp.Expr] = {a: sp.Float(float(v), 17) for a, v in point.values.items()}
@@ -219,7 +204,7 @@ class Problem:
                 replaced[e] = sp.Float(mean, 17)
                 stderr += se
             expr = expr.xreplace(replaced)
-        value = expr.xreplace(substitution)
+        value = self.instantiate(expr).xreplace(substitution)
         try:
             number = _to_float(value)
         except (TypeError, ValueError, ZeroDivisionError, OverflowError):
@@ -228,7 +213,7 @@ class Problem:
 
     def _monte_carlo(self, inner: sp.Expr, substitution: dict, point: Point, draws: int = 20_000) -> tuple[float, float]:
         atoms = sorted((a for a in _free_atoms(inner) if a in self.randoms), key=str)
-        fixed = inner.xreplace({k: v for k, v in substitution.items() if k not in atoms})
+        fixed = self.instantiate(inner).xreplace({k: v for k, v in substitution.items() if k not in atoms})
         fn = sp.lambdify(atoms, fixed, modules=[_NUMPY_FUNCTIONS, "numpy"])
         samples = [point.laws[self.randoms[a].name].sample(self.rng, draws) for a in atoms]
         with np.errstate(all="ignore"):
@@ -251,24 +236,48 @@ class Problem:
             substitution[symbol] = point.laws[name].moment(k)
         sides = []
         for expr in (pair.lhs, pair.rhs):
-            value = _exact_matrix_functions(expr.xreplace(substitution))
+            value = _exact_matrix_functions(self.instantiate(expr).xreplace(substitution))
             sides.append(value.doit() if value.has(sp.Sum, sp.Product) else value)
         return sides[0], sides[1]
 
 
-def _compile(args: list[sp.Basic], expr: sp.Expr) -> object:
-    """A numpy function of the atoms (Indexed atoms become plain arguments)."""
+def _compile(args: list[sp.Basic], exprs: list[sp.Expr], functions: dict[str, object]) -> object:
+    """One numpy function computing every expression (Indexed atoms become plain
+    arguments, common subexpressions are computed once)."""
     dummies = [sp.Dummy() for _ in args]
-    body = expr.xreplace(dict(zip(args, dummies, strict=True)))
-    if body.has(sp.Sum, sp.Product):
-        body = body.doit()
-    fn = sp.lambdify(dummies, body, modules=[_NUMPY_FUNCTIONS, "numpy"])
+    mapping = dict(zip(args, dummies, strict=True))
+    bodies = []
+    for expr in exprs:
+        body = expr.xreplace(mapping)
+        bodies.append(body.doit() if body.has(sp.Sum, sp.Product) else body)
+    fn = sp.lambdify(dummies, bodies, modules=[functions, _NUMPY_FUNCTIONS, "numpy"], cse=True)
 
-    def call(*columns: np.ndarray) -> np.ndarray:
-        result = fn(*columns)
-        return np.real_if_close(np.asarray(result, dtype=complex)).astype(float) if np.iscomplexobj(result) else np.asarray(result, dtype=float)
+    def call(*columns: np.ndarray) -> list[np.ndarray]:
+        return [_real(np.asarray(v)) for v in fn(*columns)]
 
     return call
+
+
+def _real(values: np.ndarray) -> np.ndarray:
+    if np.iscomplexobj(values):
+        real = values.real.astype(float)
+        return np.where(np.abs(values.imag) <= 1e-9 * np.maximum(1.0, np.abs(real)), real, np.nan)
+    return values.astype(float)
+
+
+def _numpy_undefined(exprs: list[sp.Expr], functions: dict) -> dict[str, object]:
+    """numpy versions of the concrete functions standing for each undefined one and its
+    partials, by class name, for compiled code to call."""
+    found: dict[str, object] = {}
+    for expr in exprs:
+        for f in expr.atoms(sp.Function):
+            name = type(f).__name__
+            if is_undefined(f) and name not in found:
+                xs, body = functions[type(f).base_name]
+                for index in type(f).partials:
+                    body = sp.diff(body, xs[index - 1])
+                found[name] = sp.lambdify(xs, body, modules="numpy")
+    return found
 
 
 def moment_symbol(atom: sp.Basic) -> tuple[str, int] | None:

@@ -13,7 +13,7 @@ import itertools
 import numpy as np
 import sympy as sp
 
-from derive.budget import Budget, BudgetExceeded
+from derive.budget import Budget, BudgetExceeded, deadline
 from derive.claim import Statement
 from derive.errors import DeriveError
 from derive.model.types import Scalar
@@ -209,25 +209,33 @@ def _prove(
             instance = instances.get(sizes)
         except DeriveError:
             return None
+        used: set[str] = set()
         for pair in instance.pairs:
             rung = _prove_pair(pair, instance, share)
             if rung is None:
-                if structural:
+                if structural and all(p.op == "=" for p in instance.pairs):
                     return induction.prove(statement, structural, sizes, proof_budget, steps)
                 steps.append(f"no symbolic proof found at {_describe_sizes(sizes) or 'the given sizes'}")
                 return None
-            rungs.add(rung)
-        steps.append(f"proved {_describe_sizes(sizes) or ''} by {', '.join(sorted(rungs))}".replace("  ", " "))
+            used.add(rung)
+        rungs |= used
+        steps.append(f"proved {_describe_sizes(sizes) or ''} by {', '.join(sorted(used))}".replace("  ", " "))
     method = "symbolic: " + ", ".join(sorted(rungs))
-    where = ", ".join(_describe_sizes(s) for s in grid if s)
+    where = "; ".join(_describe_sizes(s) for s in grid if s)
     return method, f"proved{' at ' + where if where else ''} by {', '.join(sorted(rungs))}"
 
 
 def _prove_pair(pair: Pair, instance: Instance, budget: Budget) -> str | None:
     difference = refine_domains(pair.lhs - pair.rhs, instance.found.scalars)
+    if pair.op != "=" and difference.has(sp.Sum, sp.Product):
+        try:  # inequalities need the closed form of a sum before any sign can be seen
+            with deadline(budget.share(0.3)):
+                difference = refine_domains(difference.doit(), instance.found.scalars)
+        except BudgetExceeded:
+            return None
     match pair.op:
         case "=":
-            return prove_zero(difference, budget)
+            return prove_zero(difference, budget, instance.found.scalars)
         case "!=":
             return prove_nonzero(difference, budget)
         case "<=" | "<":

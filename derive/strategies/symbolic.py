@@ -21,7 +21,7 @@ from derive.model.types import Domain
 @dataclass(frozen=True)
 class Rung:
     name: str
-    apply: Callable[[sp.Expr], sp.Expr]
+    apply: Callable[[sp.Expr, dict], sp.Expr]
     share: float  # of the remaining budget
 
 
@@ -41,16 +41,18 @@ def _piecewise(expr: sp.Expr) -> sp.Expr:
     """max, min, |x|, ReLU and steps as piecewise functions, simplified branch by branch."""
     rewritten = expr.rewrite(relu, sp.Piecewise).rewrite(sp.Max, sp.Piecewise).rewrite(sp.Min, sp.Piecewise)
     rewritten = rewritten.rewrite(sp.Abs, sp.Piecewise).rewrite(sp.Heaviside, sp.Piecewise)
+    rewritten = rewritten.rewrite(sp.sign, sp.Piecewise)
     folded = sp.piecewise_fold(rewritten)
     if isinstance(folded, sp.Piecewise):
         return sp.Piecewise(*((sp.simplify(e), c) for e, c in folded.args))
     return sp.simplify(folded)
 
 
-def _sums(expr: sp.Expr) -> sp.Expr:
-    """Closed forms of sums and products, then the usual normalisation."""
+def _sums(expr: sp.Expr, domains: dict[sp.Symbol, Domain]) -> sp.Expr:
+    """Closed forms of sums and products (their cases settled by the domains), then the
+    usual normalisation."""
     expr = combine_sums(expr)
-    evaluated = expr.doit()
+    evaluated = refine_domains(expr.doit(), domains)
     return sp.simplify(sp.factor_terms(sp.expand(evaluated)))
 
 
@@ -79,31 +81,33 @@ def combine_sums(expr: sp.Expr) -> sp.Expr:
 
 
 LADDER = (
-    Rung("structural equality", lambda e: e, 0.05),
-    Rung("expansion", sp.expand, 0.1),
-    Rung("rational normal form", lambda e: sp.cancel(sp.together(e)), 0.15),
-    Rung("rewriting in exp", _exp_normal, 0.25),
+    Rung("structural equality", lambda e, d: e, 0.05),
+    Rung("expansion", lambda e, d: sp.expand(e), 0.1),
+    Rung("rational normal form", lambda e, d: sp.cancel(sp.together(e)), 0.15),
+    Rung("rewriting in exp", lambda e, d: _exp_normal(e), 0.25),
     Rung("sums in closed form", _sums, 0.3),
-    Rung("piecewise cases", _piecewise, 0.3),
-    Rung("simplify", lambda e: sp.simplify(_to_exp(e)), 0.6),
+    Rung("piecewise cases", lambda e, d: _piecewise(e), 0.3),
+    Rung("simplify", lambda e, d: sp.simplify(_to_exp(e)), 0.6),
 )
 
 
-def prove_zero(expr: sp.Expr, budget: Budget) -> str | None:
+def prove_zero(expr: sp.Expr, budget: Budget, domains: dict[sp.Symbol, Domain] | None = None) -> str | None:
     """The name of the first rung that reduces `expr` to 0, or None."""
     if expr == 0:
         return LADDER[0].name
     for rung in LADDER[1:]:
         if rung.name == "sums in closed form" and not expr.has(sp.Sum, sp.Product):
             continue
-        if rung.name == "piecewise cases" and not expr.has(sp.Abs, sp.Max, sp.Min, relu, sp.Heaviside, sp.Piecewise):
+        if rung.name == "piecewise cases" and not expr.has(
+            sp.Abs, sp.Max, sp.Min, relu, sp.Heaviside, sp.Piecewise, sp.sign
+        ):
             continue
         seconds = budget.share(rung.share)
         if seconds <= 0.01:
             return None
         try:
             with deadline(seconds):
-                if _is_zero(rung.apply(expr)):
+                if _is_zero(rung.apply(expr, domains or {}), expr):
                     return rung.name
         except BudgetExceeded:
             continue
@@ -112,12 +116,35 @@ def prove_zero(expr: sp.Expr, budget: Budget) -> str | None:
     return None
 
 
-def _is_zero(expr: sp.Expr) -> bool:
+def _is_zero(expr: sp.Expr, original: sp.Expr) -> bool:
     if expr == 0:
         return True
     if isinstance(expr, sp.Piecewise):
-        return all(e == 0 for e, _ in expr.args)
+        return _zero_by_cases(expr, original)
     return False
+
+
+def _zero_by_cases(piecewise: sp.Piecewise, original: sp.Expr) -> bool:
+    """Every branch that can be reached is 0, or is a single point where the original
+    expression is undefined (u = 0 in γu/|u|): the statement says nothing there."""
+    earlier: list[sp.Basic] = []
+    for value, condition in piecewise.args:
+        reached = sp.And(condition, *(sp.Not(c) for c in earlier)).simplify()
+        earlier.append(condition)
+        if reached == sp.false or value == 0 or sp.simplify(value) == 0:
+            continue
+        if isinstance(reached, sp.Eq) and _undefined_at(original, reached):
+            continue
+        return False
+    return True
+
+
+def _undefined_at(expr: sp.Expr, point: sp.Eq) -> bool:
+    symbols = list(point.free_symbols)
+    if len(symbols) != 1:
+        return False
+    roots = sp.solve(point.lhs - point.rhs, symbols[0])
+    return len(roots) == 1 and expr.subs(symbols[0], roots[0]).has(sp.zoo, sp.nan, sp.oo)
 
 
 def prove_sign(expr: sp.Expr, strict: bool, budget: Budget) -> str | None:
@@ -146,10 +173,12 @@ def prove_nonzero(expr: sp.Expr, budget: Budget) -> str | None:
         return None
     except (TypeError, ValueError, NotImplementedError, AttributeError):
         return None
-    factors = factored.args if isinstance(factored, sp.Mul) else (factored,)
-    if all(f.is_zero is False for f in factors):
-        return "factors nonzero by the assumptions"
-    return None
+    branches = [e for e, _ in factored.args] if isinstance(factored, sp.Piecewise) else [factored]
+    for branch in branches:
+        factors = branch.args if isinstance(branch, sp.Mul) else (branch,)
+        if not all(f.is_zero is False for f in factors):
+            return None
+    return "factors nonzero by the assumptions"
 
 
 def refine_domains(expr: sp.Expr, domains: dict[sp.Symbol, Domain]) -> sp.Expr:
@@ -159,19 +188,30 @@ def refine_domains(expr: sp.Expr, domains: dict[sp.Symbol, Domain]) -> sp.Expr:
         return expr
 
     def decide(relation: sp.Basic) -> sp.Basic:
-        left, right = relation.lhs, relation.rhs
-        if left in domains and right.is_Rational:
-            symbol, value = left, right
-        elif right in domains and left.is_Rational:
-            symbol, value = right, left
-        else:
+        symbols = [s for s in relation.free_symbols if s in domains]
+        if len(symbols) != 1 or relation.free_symbols - set(symbols):
             return relation
-        inside = domains[symbol].contains(Fraction(int(value.p), int(value.q)))
-        if isinstance(relation, sp.Eq) and not inside:
-            return sp.false
-        if isinstance(relation, sp.Ne) and not inside:
-            return sp.true
-        return relation
+        symbol = symbols[0]
+        try:
+            with deadline(3.0):
+                roots = sp.solve(relation.lhs - relation.rhs, symbol)
+        except (BudgetExceeded, NotImplementedError, TypeError, ValueError):
+            return relation
+        if any(_could_be_in(domains[symbol], r) for r in roots):
+            return relation
+        return sp.false if isinstance(relation, sp.Eq) else sp.true
 
     refined = expr.replace(lambda e: isinstance(e, sp.Eq | sp.Ne), decide)
     return sp.piecewise_fold(refined)
+
+
+def _could_be_in(domain: Domain, root: sp.Expr) -> bool:
+    """False only when the root is certainly outside the domain."""
+    if root.is_Rational:
+        return domain.contains(Fraction(int(root.p), int(root.q)))
+    if not root.is_real:
+        return root.is_real is None
+    value = float(root)
+    low = float(domain.lower) if domain.lower is not None else -float("inf")
+    high = float(domain.upper) if domain.upper is not None else float("inf")
+    return low - 1e-9 <= value <= high + 1e-9

@@ -1,0 +1,519 @@
+"""The `derive` command line: check the claim library, list it, show one claim, prove
+one statement.
+
+Each command is a function from parsed arguments to an exit code. The engine, sympy,
+numpy and rich are imported inside the commands, so `derive --help` stays fast. User
+mistakes end in one message on stderr and exit code 2, never a traceback.
+
+    $ derive prove 'sqrt(x^2) = x' --assume 'x > 0'
+    $ derive check ift6135/momentum --junit derive.xml
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from derive.errors import DeriveError, ParseError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from derive.claim import Claim
+    from derive.model.types import Context, Decl
+    from derive.verdict import Verdict
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNKNOWN = 0, 1, 2, 3
+PROG = "derive"
+
+_PROVE_EPILOG = """\
+examples:
+  derive prove 'x^2 >= 0'
+  derive prove 'sqrt(x^2) = x' --assume 'x > 0'
+  derive prove --let 'u: vector(n)' 'norm(u)^2 = transpose(u) u'
+  derive prove --random 'X ~ Normal(0, 1)' 'E[X^2] = 1'
+
+exit status: 0 proved or verified, 1 refuted, 3 unknown, 2 bad input or error
+"""
+
+
+class UsageError(Exception):
+    """A command line that cannot be carried out: one message, exit code 2."""
+
+
+# -- entry point --------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line `argv` (default: sys.argv[1:]) and return the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, or a usage error argparse already reported
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return args.run(args)
+    except UsageError as exc:
+        return _fail(args.command, str(exc))
+    except ParseError as exc:
+        return _fail(args.command, exc.render())
+    except DeriveError as exc:
+        return _fail(args.command, str(exc))
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # `derive list | head`: the reader left; say nothing more
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_FAILED
+    except Exception as exc:
+        if os.environ.get("DERIVE_DEBUG") == "1":
+            raise
+        return _fail(
+            args.command,
+            f"internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in derive; please report it with the command line you ran "
+            "(set DERIVE_DEBUG=1 to see the traceback).",
+        )
+
+
+def _fail(command: str, message: str) -> int:
+    print(f"{PROG} {command}: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+# -- arguments ----------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Verify the derivations of deep-learning coursework: prove, check "
+        "numerically, or refute with a counterexample.",
+        epilog="Run 'derive COMMAND --help' for the options of a command.",
+    )
+    commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
+
+    check = commands.add_parser(
+        "check",
+        help="check claims of the library and report which pass",
+        description="Check the selected claims of the library (all of them by default). "
+        "Exit status: 0 when every claim comes out as expected, 1 otherwise, "
+        "2 when no claim matches.",
+    )
+    _selection_options(check)
+    _engine_options(check)
+    check.add_argument(
+        "--junit", metavar="FILE", help="also write the results as JUnit XML to FILE"
+    )
+    check.add_argument(
+        "--workers",
+        type=_workers,
+        default=1,
+        metavar="N",
+        help="check N claims at a time (0: one per CPU; default: 1)",
+    )
+    _json_option(check, "print every verdict and a summary as one JSON document")
+    check.set_defaults(run=_check)
+
+    listing = commands.add_parser(
+        "list",
+        help="list the claims of the library",
+        description="List the selected claims (all of them by default): id, title, "
+        "source and expected outcome. Exit status 2 when no claim matches.",
+    )
+    _selection_options(listing)
+    _json_option(listing, "print the claims as one JSON document")
+    listing.set_defaults(run=_list)
+
+    show = commands.add_parser(
+        "show",
+        help="show one claim, check it, and explain the verdict",
+        description="Show a claim (statement, declarations, assumptions), check it, "
+        "and show the verdict with its evidence. Exit status: 0 if it comes out as "
+        "expected, 1 if not, 2 for an unknown id.",
+    )
+    show.add_argument("id", metavar="ID", help="the id of the claim, e.g. hw4/tanh/derivative")
+    _engine_options(show)
+    _json_option(show, "print the claim and its verdict as one JSON document")
+    show.set_defaults(run=_show)
+
+    prove = commands.add_parser(
+        "prove",
+        help="check one statement typed on the command line",
+        description="Check one statement: prove it, verify it numerically, or refute it\n"
+        "with a counterexample. Names nobody declares are real scalars.",
+        epilog=_PROVE_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    prove.add_argument(
+        "statement",
+        metavar="STATEMENT",
+        help="a relation or chain in plain notation or LaTeX, e.g. 'tanh(z) = 2 sigmoid(2z) - 1'",
+    )
+    prove.add_argument(
+        "--assume",
+        "-a",
+        action="append",
+        default=[],
+        metavar="A",
+        help="restrict names: 'x > 0', '0 < beta < 1', 'n positive integer' (repeatable)",
+    )
+    prove.add_argument(
+        "--let",
+        "-l",
+        action="append",
+        dest="decls",
+        default=[],
+        metavar="DECL",
+        type=lambda text: ("--let", text),
+        help="declare a name: 'u: vector(n)', 'W: matrix(n, n)', 'sigma: sigmoid' (repeatable)",
+    )
+    prove.add_argument(
+        "--random",
+        "-r",
+        action="append",
+        dest="decls",
+        metavar="R",
+        type=lambda text: ("--random", text),
+        help="declare a random variable: 'X ~ Normal(0, 1)', 'g: random vector(n) ~ whitened'; "
+        "without a law it is generic (repeatable)",
+    )
+    prove.add_argument(
+        "--context",
+        metavar="ID",
+        help="start from the names of a library claim (or of every claim whose id starts "
+        "with ID)",
+    )
+    notation = prove.add_mutually_exclusive_group()
+    notation.add_argument(
+        "--latex",
+        action="store_const",
+        const=True,
+        dest="latex",
+        help="read STATEMENT as LaTeX (default: LaTeX if it contains a backslash)",
+    )
+    notation.add_argument(
+        "--plain",
+        action="store_const",
+        const=False,
+        dest="latex",
+        help="read STATEMENT as plain notation",
+    )
+    prove.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse names that are not declared, instead of taking them as real scalars",
+    )
+    _engine_options(prove)
+    _json_option(prove, "print the verdict as one JSON document")
+    prove.set_defaults(run=_prove)
+    return parser
+
+
+def _selection_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "selectors",
+        nargs="*",
+        metavar="SELECTOR",
+        help="claim ids, id prefixes (ift6135/momentum) or globs ('*/rnn/*'); default: all",
+    )
+    parser.add_argument(
+        "--source",
+        metavar="S",
+        help="keep the claims from source S: a document ('001', '001 Q4') or a course",
+    )
+
+
+def _engine_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--seed",
+        type=_seed,
+        default=0,
+        metavar="N",
+        help="seed of the random numeric trials (default: 0)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=_timeout,
+        default=60.0,
+        metavar="SECONDS",
+        help="time budget of each check; past it the verdict is unknown (default: 60)",
+    )
+
+
+def _json_option(parser: argparse.ArgumentParser, text: str) -> None:
+    parser.add_argument("--json", action="store_true", help=f"{text} on stdout")
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError("the seed must be between 0 and 2^63 - 1")
+    return value
+
+
+def _timeout(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError("the timeout must be a positive number of seconds")
+    return value
+
+
+def _workers(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("the number of workers cannot be negative")
+    return value or os.cpu_count() or 1
+
+
+# -- commands -----------------------------------------------------------------------------
+
+
+def _check(args: argparse.Namespace) -> int:
+    from derive.engine import Settings, check_claims
+    from derive.report.json_report import Tally, check_document, dumps
+
+    claims = _select(args.selectors, args.source)
+    settings = Settings(seed=args.seed, timeout=args.timeout)
+    _warm_up()
+    start = time.monotonic()
+    if not args.json and sys.stderr.isatty():
+        verdicts = _check_with_progress(claims, settings, args.workers)
+    else:
+        verdicts = check_claims(claims, settings, workers=args.workers)
+    tally = Tally.of(claims, verdicts, seconds=time.monotonic() - start, seed=args.seed)
+    if args.json:
+        print(dumps(check_document(claims, verdicts, tally)))
+    else:
+        from derive.report.console import results_table, summary_text
+
+        console = _console()
+        console.print(results_table(claims, verdicts))
+        console.print(summary_text(tally))
+    if args.junit:
+        from derive.report.junit import write_junit
+
+        try:
+            write_junit(args.junit, claims, verdicts, seconds=tally.seconds)
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.junit}: {exc.strerror or exc}") from None
+    return EXIT_OK if tally.failed == 0 else EXIT_FAILED
+
+
+def _check_with_progress(claims: list[Claim], settings: Any, workers: int) -> list[Verdict]:
+    from derive.engine import check_claims
+    from derive.report.console import make_progress
+
+    with make_progress(_console(stderr=True)) as progress:
+        task = progress.add_task("checking", total=len(claims))
+        progress.refresh()
+
+        def advance(claim: Claim, verdict: Verdict) -> None:
+            progress.update(task, advance=1, description=claim.id)
+            progress.refresh()
+
+        return check_claims(claims, settings, workers=workers, on_result=advance)
+
+
+def _list(args: argparse.Namespace) -> int:
+    from derive.report.json_report import claim_dict, dumps
+
+    claims = _select(args.selectors, args.source)
+    if args.json:
+        print(dumps({"claims": [claim_dict(c) for c in claims]}))
+        return EXIT_OK
+    from rich.text import Text
+
+    from derive.report.console import claims_table
+
+    console = _console()
+    console.print(claims_table(claims))
+    console.print(Text(f"{len(claims)} claim{'s' if len(claims) != 1 else ''}", style="dim"))
+    return EXIT_OK
+
+
+def _show(args: argparse.Namespace) -> int:
+    from derive.engine import Settings, check_claims
+    from derive.report.json_report import claim_dict, dumps, verdict_dict
+    from derive.verdict import passes
+
+    claim = _find(args.id)
+    console = None
+    if not args.json:
+        from derive.report.console import claim_panel
+
+        console = _console()
+        console.print(claim_panel(claim))
+    _warm_up()
+    verdict = check_claims([claim], Settings(seed=args.seed, timeout=args.timeout))[0]
+    if args.json:
+        print(dumps(claim_dict(claim, details=True) | verdict_dict(verdict, claim=claim)))
+    else:
+        from derive.report.console import verdict_panel
+
+        assert console is not None
+        console.print(verdict_panel(verdict, expect=claim.expect))
+    return EXIT_OK if passes(verdict, claim.expect) else EXIT_FAILED
+
+
+def _prove(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from derive.claim import build_context, claim
+    from derive.engine import Settings, prove
+    from derive.parsing import parse_statement
+    from derive.report.json_report import context_lines, dumps, verdict_dict
+    from derive.verdict import Status
+
+    decls = dict(_declaration(option, text) for option, text in args.decls)
+    for text in args.assume:
+        _assumption(text)
+    base = _context_of(args.context) if args.context else None
+    context = build_context(let=decls, assume=args.assume, base=base, strict=args.strict)
+    parse_statement(args.statement, latex=args.latex)  # a typo fails here, with a caret
+    statement = claim(
+        "prove/adhoc/statement",
+        "ad-hoc",
+        source="command line",
+        statement=args.statement,
+        context=context,
+    ).check
+    statement = replace(statement, context=context, latex=args.latex)  # type: ignore[arg-type]
+    _warm_up()
+    verdict = prove(statement, Settings(seed=args.seed, timeout=args.timeout))  # type: ignore[arg-type]
+    if args.json:
+        document = verdict_dict(verdict, title="ad-hoc", statement=args.statement)
+        document["context"] = context_lines(context)
+        print(dumps(document))
+    else:
+        from derive.report.console import verdict_panel
+
+        _console().print(verdict_panel(verdict, title=args.statement, expect=None))
+    return {
+        Status.PROVED: EXIT_OK,
+        Status.VERIFIED: EXIT_OK,
+        Status.REFUTED: EXIT_FAILED,
+        Status.UNKNOWN: EXIT_UNKNOWN,
+    }.get(verdict.status, EXIT_USAGE)
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def _console(*, stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)
+
+
+def _library() -> list[Claim]:
+    from derive import registry
+
+    try:
+        return registry.load_library()
+    except DeriveError:
+        raise
+    except Exception as exc:  # a claim module that does not import: the author's to fix
+        if os.environ.get("DERIVE_DEBUG") == "1":
+            raise
+        raise UsageError(
+            f"cannot load the claim library: {type(exc).__name__}: {exc}"
+        ) from None
+
+
+def _select(selectors: list[str], source: str | None) -> list[Claim]:
+    from derive import registry
+
+    library = _library()
+    chosen = registry.select(library, selectors, source=source)
+    if chosen:
+        return chosen
+    if not library:
+        raise UsageError("the claim library is empty")
+    wanted = " ".join(repr(s) for s in selectors)
+    if source:
+        wanted = f"{wanted} from source {source!r}".strip()
+    raise UsageError(f"no claim matches {wanted}")
+
+
+def _find(claim_id: str) -> Claim:
+    import difflib
+
+    library = _library()
+    for c in library:
+        if c.id == claim_id:
+            return c
+    close = difflib.get_close_matches(claim_id, [c.id for c in library], n=3)
+    hint = f" (did you mean {', '.join(close)}?)" if close else ""
+    raise UsageError(f"no claim has the id {claim_id!r}{hint}")
+
+
+def _context_of(prefix: str) -> Context:
+    """The context of claim `prefix`, or the merged contexts of the claims under it."""
+    from derive.claim import Statement
+
+    library = _library()
+    chosen = [c for c in library if c.id == prefix] or [
+        c for c in library if c.id.startswith(prefix)
+    ]
+    if not chosen:
+        raise UsageError(f"--context: no claim id starts with {prefix!r}")
+    contexts = [c.check.context for c in chosen if isinstance(c.check, Statement)]
+    if not contexts:
+        raise UsageError(f"--context: the claims under {prefix!r} are properties, with no names")
+    merged = contexts[0]
+    for context in contexts[1:]:
+        merged = merged.extend(dict(context.decls), context.definitions)
+    return merged
+
+
+def _declaration(option: str, text: str) -> tuple[str, Decl]:
+    from derive.model.types import Function, Random
+
+    from derive.parsing.declarations import parse_declaration
+
+    try:
+        name, decl = parse_declaration(text)
+    except ParseError as exc:
+        raise UsageError(f"cannot read {option} {text!r}:\n{exc.render()}") from None
+    if option == "--random" and not isinstance(decl, Random):
+        if isinstance(decl, Function):
+            raise UsageError(f"{option} {text!r}: a function cannot be random")
+        decl = Random(decl)  # a shape without a law: a generic random variable
+    return name, decl
+
+
+def _assumption(text: str) -> None:
+    from derive.parsing.declarations import parse_assumption
+
+    try:
+        parse_assumption(text)
+    except ParseError as exc:
+        raise UsageError(f"cannot read --assume {text!r}:\n{exc.render()}") from None
+
+
+def _warm_up() -> None:
+    """Import the strategies (sympy, numpy) once, before the engine forks a process per
+    check, so that each check does not import them again."""
+    import derive.strategies.properties
+    import derive.strategies.relation  # noqa: F401

@@ -1,0 +1,1171 @@
+"""A parser for the LaTeX students write in deep-learning derivations.
+
+sympy's LaTeX parsers cannot read this notation (`\\|u\\|`, `\\nabla_u L`, `\\mathbb{E}[x]`)
+and evaluate while parsing, so this is a small recursive-descent parser of our own. It reads
+untrusted text: nothing is evaluated, every failure is a `ParseError` with a column, and
+length, nesting depth, digits and tree size are bounded by `LIMITS`.
+
+The tree says what was written, not what it means (see `derive.model.ast`): `u^T` is a
+power, `f(x)` a call, `v_t` a subscript; later steps decide against the context.
+
+Grammar, loosest first::
+
+    statement  := expression (relation expression)*        a = b <= c is a Chain
+    expression := ['+'|'-'] term (('+'|'-') term)*           a - b is Add((a, Neg(b)))
+    term       := factor (('\\cdot'|'*'|'/'|'\\odot') factor | factor)*   juxtaposition
+    factor     := atom scripts [call]                        x^2, v_{t-1}, f'(x)
+
+Function arguments without parentheses (`\\log 2x`), and the operands of `d/dz`, `∂/∂w`
+and `∇_w`, are the run of juxtaposed factors that follows; the body of `\\sum` is the
+following term. `/` divides what precedes it by the next factor (`1/2 x` is x/2);
+`\\odot` takes the run on its right (`a \\odot W h` is a ⊙ (W h)).
+
+Prose: `\\text{...}` holding words (`\\text{ as }`, `\\text{and}`) ends the statement at
+the top level and everything after it is dropped; a `\\text{Var}`-like single word is a
+name or a function.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from fractions import Fraction
+
+from derive.errors import LimitError, ParseError
+from derive.model.ast import (
+    Abs,
+    Add,
+    Call,
+    Chain,
+    Const,
+    Derivative,
+    Div,
+    Expectation,
+    Gradient,
+    Hadamard,
+    Mul,
+    Name,
+    Neg,
+    Node,
+    Norm,
+    Num,
+    Pow,
+    Relation,
+    Subscript,
+    Sum,
+    Transpose,
+    Variance,
+)
+from derive.parsing.latex_lexer import (
+    BAR,
+    CLOSE,
+    CMD,
+    END,
+    LBRACE,
+    LETTER,
+    NAME,
+    NUM,
+    OP,
+    OPEN,
+    RBRACE,
+    REL,
+    WORD,
+    Token,
+    check_length,
+    has_environment,
+    split_aligned,
+    strip_delimiters,
+    tokenize,
+)
+from derive.parsing.limits import LIMITS
+from derive.parsing.names import BUILTINS
+
+__all__ = ["parse_latex", "parse_latex_expression", "split_aligned"]
+
+FUNCTIONS = {
+    "exp": "exp", "log": "log", "ln": "log", "tanh": "tanh", "sin": "sin", "cos": "cos",
+    "det": "det", "max": "max", "min": "min", "tr": "tr",
+}  # fmt: skip
+# Words in \operatorname{..}, \mathrm{..}, \text{..} that name a builtin function.
+FUNCTION_WORDS = {
+    "relu": "relu", "softplus": "softplus", "sigmoid": "sigmoid", "diag": "diag", "tr": "tr",
+    "trace": "tr", "det": "det", "exp": "exp", "log": "log", "ln": "log", "sqrt": "sqrt",
+    "tanh": "tanh", "sin": "sin", "cos": "cos", "max": "max", "min": "min", "abs": "abs",
+    "inv": "inv",
+}  # fmt: skip
+STYLES = {
+    "mathbf", "boldsymbol", "bm", "pmb", "vec", "mathcal", "mathscr", "mathfrak",
+    "mathbfit", "boxed", "overrightarrow",
+}  # fmt: skip
+ACCENTS = {
+    "hat": "hat", "widehat": "hat", "bar": "bar", "overline": "bar", "tilde": "tilde",
+    "widetilde": "tilde", "dot": "dot", "ddot": "ddot",
+}  # fmt: skip
+FRACTIONS = {"frac", "dfrac", "tfrac", "cfrac"}
+PRODUCTS = {"cdot", "times", "ast"}
+# Commands that continue a term rather than start a factor.
+INFIX = PRODUCTS | {"div", "odot", "circ", "\\"}
+
+_NOT_STATEMENT = "implications are not statements derive can check: give each side its own line"
+REFUSED = {
+    "pm": "ambiguous ±: write the two cases separately",
+    "mp": "ambiguous ∓: write the two cases separately",
+    "approx": "≈ is not checkable; write =",
+    "simeq": "≃ is not checkable; write =",
+    "sim": "∼ is not checkable",
+    "propto": "∝ is not checkable; write the constant",
+    "ll": "≪ is not checkable",
+    "gg": "≫ is not checkable",
+    "to": _NOT_STATEMENT,
+    "rightarrow": _NOT_STATEMENT,
+    "longrightarrow": _NOT_STATEMENT,
+    "Rightarrow": _NOT_STATEMENT,
+    "Longrightarrow": _NOT_STATEMENT,
+    "implies": _NOT_STATEMENT,
+    "impliedby": _NOT_STATEMENT,
+    "iff": _NOT_STATEMENT,
+    "Leftrightarrow": _NOT_STATEMENT,
+    "mapsto": _NOT_STATEMENT,
+    "leftarrow": "updates `a ← b` are not equations: write a_{t+1} = ...",
+    "gets": "updates `a ← b` are not equations: write a_{t+1} = ...",
+    "longleftarrow": "updates `a ← b` are not equations: write a_{t+1} = ...",
+    "cdots": "... cannot be checked: write the sum with \\sum",
+    "dots": "... cannot be checked: write the sum with \\sum",
+    "ldots": "... cannot be checked: write the sum with \\sum",
+    "vdots": "... cannot be checked",
+    "ddots": "... cannot be checked",
+    "dotsb": "... cannot be checked: write the sum with \\sum",
+    "dotsc": "... cannot be checked",
+    "in": "membership ∈ is a declaration, not an equation",
+    "notin": "membership ∉ is a declaration, not an equation",
+    "subset": "set relations are not equations",
+    "subseteq": "set relations are not equations",
+    "forall": "quantifiers are not part of an equation: state the condition in words",
+    "exists": "quantifiers are not part of an equation",
+    "mid": "conditional probabilities p(a | b) are not supported",
+    "int": "integrals are not supported",
+    "iint": "integrals are not supported",
+    "oint": "integrals are not supported",
+    "lim": "limits cannot be checked",
+    "liminf": "limits cannot be checked",
+    "limsup": "limits cannot be checked",
+    "sup": "a supremum cannot be checked",
+    "inf": "an infimum cannot be checked (infinity is \\infty)",
+    "arg": "arg max / arg min cannot be checked",
+    "argmax": "arg max cannot be checked",
+    "argmin": "arg min cannot be checked",
+    "Pr": "probabilities are not supported",
+    "otimes": "⊗ is not supported",
+    "oplus": "⊕ is not supported",
+    "langle": "inner products ⟨a, b⟩ are not supported: write a^\\top b",
+    "star": "\\star is only supported as a superscript (w^\\star)",
+    "top": "\\top outside a superscript: write u^\\top",
+    "intercal": "\\intercal outside a superscript: write u^\\intercal",
+    "prime": "\\prime outside a superscript",
+    "perp": "\\perp outside a superscript",
+    "emptyset": "sets are not expressions",
+    "neg": "logic is not supported",
+    "land": "logic is not supported",
+    "lor": "logic is not supported",
+    "end": "\\end without \\begin",
+    "\\": "line break \\\\ inside a statement: split the block with split_aligned()",
+}
+for _name in ("tan", "cot", "sec", "csc", "sinh", "cosh", "coth", "arcsin", "arccos", "arctan",
+              "lg", "deg", "dim", "gcd", "hom", "ker"):  # fmt: skip
+    REFUSED[_name] = f"\\{_name} is not supported"
+_SETS = "sets like ℝ are declarations, not expressions"
+_RELATION_SYMBOL = {"=": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥", ":=": ":="}
+OP_MESSAGES = {
+    ",": "a comma outside brackets: give one statement per line",
+    "!": "factorials are not supported",
+    ":": "unexpected ':' (ranges and set-builder notation are not supported)",
+    ";": "unexpected ';'",
+    ".": "unexpected '.'",
+    "^": "superscript without a base",
+    "_": "subscript without a base",
+    "'": "prime without a base",
+}
+
+
+class _Parser:
+    """Recursive descent over the tokens of one statement."""
+
+    def __init__(self, text: str, tokens: list[Token]) -> None:
+        self.text = text
+        self.toks = tokens
+        self.i = 0
+        self.depth = 0
+        self.nodes = 0
+        self.bars: list[str] = []  # | and || opened and not yet closed, innermost last
+        self.braced: set[int] = set()  # id() of sums written in bare braces {a + b}
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def peek(self, ahead: int = 0) -> Token:
+        return self.toks[min(self.i + ahead, len(self.toks) - 1)]
+
+    def advance(self) -> Token:
+        token = self.toks[self.i]
+        if token.kind != END:
+            self.i += 1
+        return token
+
+    def at(self, kind: str, value: str | None = None, ahead: int = 0) -> bool:
+        token = self.peek(ahead)
+        return token.kind == kind and (value is None or token.value == value)
+
+    def error(self, pos: int, message: str) -> ParseError:
+        return ParseError(self.text, pos, message)
+
+    def written(self, token: Token) -> str:
+        return self.text[token.pos : token.end] or "end of input"
+
+    def make(self, node: Node) -> Node:
+        """Count every node built, so a tree can never outgrow max_nodes."""
+        self.nodes += 1
+        if self.nodes > LIMITS.max_nodes:
+            raise LimitError(self.text, node.pos, f"more than {LIMITS.max_nodes} nodes")  # type: ignore[attr-defined]
+        return node
+
+    @contextmanager
+    def nested(self, pos: int) -> Iterator[None]:
+        """One level deeper; the limit keeps the Python stack far from overflowing."""
+        self.depth += 1
+        if self.depth > LIMITS.max_depth:
+            raise LimitError(self.text, pos, f"nested more than {LIMITS.max_depth} deep")
+        try:
+            yield
+        finally:
+            self.depth -= 1
+
+    def product(self, items: list[Node], pos: int) -> Node:
+        return items[0] if len(items) == 1 else self.make(Mul(tuple(items), pos=pos))
+
+    # -- statements and expressions ------------------------------------------------------
+
+    def statement(self) -> Node:
+        lhs = self.expression()
+        links: list[Relation] = []
+        while self.at(REL):
+            op = self.advance()
+            rhs = self.expression()
+            links.append(self.make(Relation(op.value, lhs, rhs, pos=op.pos)))  # type: ignore[arg-type]
+            lhs = rhs
+        self.finish()
+        if not links:
+            return lhs
+        if len(links) == 1:
+            return links[0]
+        return self.make(Chain(tuple(links), pos=links[0].pos))
+
+    def finish(self) -> None:
+        token = self.peek()
+        if token.kind == END:
+            return
+        if token.kind in (CLOSE, RBRACE, BAR):
+            raise self.error(token.pos, f"unmatched {self.written(token)}")
+        if token.kind == OP:
+            raise self.error(token.pos, OP_MESSAGES.get(token.value, "unexpected symbol"))
+        if token.kind == CMD and token.value in REFUSED:
+            raise self.error(token.pos, REFUSED[token.value])
+        raise self.error(token.pos, f"unexpected {self.written(token)}")
+
+    def expression(self) -> Node:
+        pos = self.peek().pos
+        terms = [self.signed_term()]
+        while True:
+            token = self.peek()
+            if token.kind == OP and token.value in "+-":
+                self.advance()
+                term = self.signed_term()
+                terms.append(self.make(Neg(term, pos=token.pos)) if token.value == "-" else term)
+            elif token.kind == CMD and token.value in ("pm", "mp"):
+                raise self.error(token.pos, REFUSED[token.value])
+            else:
+                break
+        return terms[0] if len(terms) == 1 else self.make(Add(tuple(terms), pos=pos))
+
+    def signs(self) -> list[Token]:
+        signs = []
+        while self.at(OP) and self.peek().value in "+-":
+            signs.append(self.advance())
+        if self.at(CMD) and self.peek().value in ("pm", "mp"):
+            raise self.error(self.peek().pos, REFUSED[self.peek().value])
+        return signs
+
+    def signed(self, signs: list[Token], node: Node) -> Node:
+        for sign in reversed(signs):
+            if sign.value == "-":
+                node = self.make(Neg(node, pos=sign.pos))
+        return node
+
+    def signed_term(self) -> Node:
+        signs = self.signs()
+        return self.signed(signs, self.term())
+
+    def term(self) -> Node:
+        pos = self.peek().pos
+        items = [self.factor()]
+        while True:
+            token = self.peek()
+            if (token.kind == OP and token.value == "*") or (
+                token.kind == CMD and token.value in PRODUCTS
+            ):
+                self.advance()
+                signs = self.signs()
+                items.append(self.signed(signs, self.factor()))
+            elif (token.kind == OP and token.value == "/") or (
+                token.kind == CMD and token.value == "div"
+            ):
+                self.advance()
+                signs = self.signs()
+                right = self.signed(signs, self.factor())
+                items = [self.make(Div(self.product(items, pos), right, pos=token.pos))]
+            elif token.kind == CMD and token.value in ("odot", "circ"):
+                self.advance()
+                right = self.run(stop_at_functions=False)
+                left = self.product(items, pos)
+                items = [self.make(Hadamard(left, right, pos=token.pos))]
+            elif self.starts_factor(token):
+                if token.kind == NUM and self.toks[self.i - 1].kind == NUM:
+                    raise self.error(token.pos, "two numbers side by side: write 2 \\cdot 3")
+                items.append(self.factor())
+            else:
+                break
+        if len(items) > 1:
+            for item in items:
+                if id(item) in self.braced:
+                    raise self.error(
+                        item.pos, "braces {...} do not group what the reader sees: use ( )"
+                    )  # type: ignore[attr-defined]
+        return self.product(items, pos)
+
+    def starts_factor(self, token: Token) -> bool:
+        kind = token.kind
+        if kind in (NUM, LETTER, NAME, WORD, LBRACE, OPEN):
+            return True
+        if kind == CMD:
+            return token.value not in INFIX and token.value not in ("pm", "mp")
+        if kind == BAR:
+            return self.bar_opens(token)
+        return False
+
+    def bar_opens(self, token: Token) -> bool:
+        """A bare | or || opens unless the innermost open bar is waiting for it."""
+        if not self.bars:
+            return True
+        return not (self.bars[-1] == token.value or (self.bars[-1] == "|" and token.value == "||"))
+
+    def run(self, *, stop_at_functions: bool, stop_at_d: bool = False) -> Node:
+        """The juxtaposed factors that follow: the argument of `\\log 2x`, of d/dz, ∇_w."""
+        token = self.peek()
+        signs = self.signs()
+        if not self.starts_factor(self.peek()):
+            raise self.error(self.peek().pos, "missing expression")
+        items = [self.factor()]
+        while self.starts_factor(self.peek()):
+            nxt = self.peek()
+            if stop_at_functions and self.is_operator_start(nxt):
+                break
+            if stop_at_d and self.is_d(nxt):
+                break
+            items.append(self.factor())
+        return self.signed(signs, self.product(items, token.pos))
+
+    def is_operator_start(self, token: Token) -> bool:
+        if token.kind == CMD:
+            return token.value in FUNCTIONS or token.value in ("sum", "prod", "nabla", "partial")
+        return token.kind == WORD and token.text.lower() in FUNCTION_WORDS
+
+    # -- factors -------------------------------------------------------------------------
+
+    def factor(self) -> Node:
+        """An atom and its scripts; every construct that recurses goes through `nested`."""
+        pos = self.peek().pos
+        node, callable_name = self.atom()
+        return self.scripts(node, callable_name, pos)
+
+    def atom(self) -> tuple[Node, str | None]:
+        token = self.advance()
+        kind, value, pos = token.kind, token.value, token.pos
+        if kind == NUM:
+            return self.make(Num(Fraction(value), pos=pos)), None
+        if kind == LETTER:
+            return self.letter(token)
+        if kind == NAME:
+            return self.greek(token)
+        if kind == OPEN:
+            return self.bracket(token), None
+        if kind == LBRACE:
+            node = self.braced_group(token, "braces")
+            if isinstance(node, Add):
+                self.braced.add(id(node))
+            return node, None
+        if kind == BAR:
+            if not self.bar_opens(token):
+                raise self.error(pos, "missing expression")
+            return self.bars_group(token), None
+        if kind == WORD:
+            return self.word(token)
+        if kind == CMD:
+            return self.command(token)
+        if kind == END:
+            raise self.error(pos, "missing expression at the end")
+        if kind == REL:
+            symbol = _RELATION_SYMBOL.get(value, value)
+            raise self.error(pos, f"missing expression before {symbol}")
+        if kind in (CLOSE, RBRACE):
+            raise self.error(pos, f"missing expression before {self.written(token)}")
+        raise self.error(pos, OP_MESSAGES.get(value, f"unexpected {self.written(token)}"))
+
+    def letter(self, token: Token) -> tuple[Node, str | None]:
+        value, pos = token.value, token.pos
+        if value == "E" and self.at(OPEN, "["):
+            return self.operator_bracket(token, Expectation), None
+        bracket = self.at(OPEN, "(", 2) or self.at(OPEN, "[", 2)
+        if value in "Vv" and bracket and self.plain_word("ar"):
+            self.i += 2
+            return self.operator_bracket(token, Variance), None
+        if value in ("e", "I"):
+            return self.make(Const(value, pos=pos)), None
+        return self.make(Name(value, pos=pos)), value
+
+    def plain_word(self, rest: str) -> bool:
+        """Whether the letters `rest` follow the current one, without spaces."""
+        for k, letter in enumerate(rest):
+            token = self.peek(k)
+            if token.kind != LETTER or token.value != letter or token.space:
+                return False
+        return True
+
+    def greek(self, token: Token) -> tuple[Node, str | None]:
+        if token.value == "pi":
+            return self.make(Const("pi", pos=token.pos)), None
+        if token.value in ("Sigma", "Pi") and self.at(OP, "_") and self.bounds_follow():
+            return self.big_operator(token, product=token.value == "Pi"), None
+        return self.make(Name(token.value, pos=token.pos)), token.value
+
+    def bounds_follow(self) -> bool:
+        """`\\Pi_{i=1}` written for a product: a braced subscript holding `=`."""
+        brace = self.peek(1)
+        if brace.kind != LBRACE or brace.match < 0:
+            return False
+        return any(t.kind == REL and t.value == "=" for t in self.toks[self.i + 2 : brace.match])
+
+    def word(self, token: Token) -> tuple[Node, str | None]:
+        """\\mathrm{..}, \\operatorname{..}, \\text{..}, \\mathbb{..}: names, functions, E, Var."""
+        content, pos = token.text, token.pos
+        if token.value == "mathbb" or re.fullmatch(r"\\mathbb\s*\{?\s*[A-Za-z]\s*\}?", content):
+            letter = content.replace("\\mathbb", "").strip(" {}")
+            if letter == "E":
+                return self.operator_bracket(token, Expectation), None
+            if letter == "V":
+                return self.operator_bracket(token, Variance), None
+            if letter in "RNZQC" and len(letter) == 1:
+                raise self.error(pos, _SETS)
+            raise self.error(pos, f"unknown \\mathbb{{{content}}}")
+        lower = re.sub(r"\s+", "", content).lower()
+        if lower in ("argmax", "argmin"):
+            raise self.error(pos, REFUSED["arg"])
+        if content == "E":
+            return self.operator_bracket(token, Expectation), None
+        if lower in ("var", "variance"):
+            return self.operator_bracket(token, Variance), None
+        if lower in FUNCTION_WORDS:
+            return self.function(token, FUNCTION_WORDS[lower]), None
+        if content == "e":
+            return self.make(Const("e", pos=pos)), None
+        if re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", content):
+            return self.make(Name(content, pos=pos)), content
+        if re.fullmatch(r"[0-9]+", content) and len(content) <= LIMITS.max_digits:
+            return self.make(Num(Fraction(content), pos=pos)), None
+        raise self.error(pos, f"unsupported content in \\{token.value}{{{content}}}")
+
+    def command(self, token: Token) -> tuple[Node, str | None]:
+        name, pos = token.value, token.pos
+        if name in FRACTIONS:
+            return self.fraction(token), None
+        if name in FUNCTIONS:
+            return self.function(token, FUNCTIONS[name]), None
+        if name == "sqrt":
+            return self.sqrt(token), None
+        if name in STYLES:
+            node = self.argument(token)
+            if name == "mathcal" and node == Name("O") and self.at(OPEN):
+                raise self.error(pos, "big-O terms cannot be checked")
+            return node, node.name if isinstance(node, Name) else None
+        if name in ACCENTS:
+            return self.accent(token, ACCENTS[name]), None
+        if name in ("sum", "prod"):
+            return self.big_operator(token, product=name == "prod"), None
+        if name == "nabla":
+            return self.gradient(token), None
+        if name == "partial":
+            return self.partial(token), None
+        if name == "infty":
+            return self.make(Const("inf", pos=pos)), None
+        if name == "begin":
+            brace = self.peek()
+            env = self.text[brace.end : self.toks[brace.match].pos] if brace.match > 0 else "..."
+            raise self.error(pos, f"\\begin{{{env}}} is not supported inside a statement")
+        if name in REFUSED:
+            raise self.error(pos, REFUSED[name])
+        if name in INFIX:
+            raise self.error(pos, f"missing expression before \\{name}")
+        raise self.error(pos, f"unknown command \\{name}")
+
+    # -- scripts and calls ---------------------------------------------------------------
+
+    def scripts(self, node: Node, callable_name: str | None, pos: int) -> Node:
+        """Primes, ^ and _ after an atom (in either order), then a call if one follows."""
+        primes = 0
+        sup: tuple | None = None
+        sub: tuple | None = None
+        while True:
+            token = self.peek()
+            if token.kind != OP or token.value not in "'^_":
+                break
+            self.advance()
+            if token.value == "'":
+                primes += 1
+            elif token.value == "^":
+                if sup is not None:
+                    raise self.error(token.pos, "double superscript: use braces")
+                sup = self.superscript(token)
+            else:
+                if sub is not None:
+                    raise self.error(token.pos, "double subscript: use braces")
+                sub = self.subscript(token)
+        if id(node) in self.braced and (primes or sup or sub):
+            raise self.error(node.pos, "braces {...} do not group what the reader sees: use ( )")  # type: ignore[attr-defined]
+        if sup is not None and sup[0] == "prime":
+            primes += sup[1]
+            sup = None
+        if sup is not None and sup[0] == "index" and isinstance(node, Name):
+            node = self.make(Subscript(node.name, sup[1], sup[2], pos=pos))
+            sup = None
+        if sup is not None and sup[0] in ("star", "perp") and isinstance(node, Name):
+            node = self.make(Name(f"{node.name}_{sup[0]}", pos=pos))
+            sup = None
+        if primes:
+            if isinstance(node, Name) and sub is None and sup is None and self.at(OPEN, "("):
+                return self.after_call(self.call(node.name, pos, derivative=primes))
+            if not isinstance(node, Name):
+                raise self.error(pos, "a prime on an expression: write the derivative with d/dx")
+            node = self.make(Name(node.name + "_prime" * primes, pos=pos))
+        if sub is not None:
+            node = self.apply_subscript(node, sub, callable_name, pos)
+            if isinstance(node, Call):
+                return self.after_call(node)
+            if isinstance(node, Subscript) and sup is None and self.comma_call_follows():
+                # L_{reg}(f, y): several arguments cannot be a product, so it is a call
+                return self.after_call(self.call(f"{node.base}_{node.label}", pos))
+        elif (
+            isinstance(node, Name)
+            and node.name == callable_name
+            and sup is None
+            and self.at(OPEN, "(")
+        ):
+            return self.after_call(self.call(node.name, pos))
+        if sup is not None:
+            node = self.apply_superscript(node, sup, pos)
+        return node
+
+    def apply_subscript(self, node: Node, sub: tuple, callable_name: str | None, pos: int) -> Node:
+        index, label, sub_pos = sub
+        if isinstance(node, Norm) and node.kind is None:
+            if isinstance(index, Num) and index.value.denominator == 1:
+                kind = str(index.value)
+            elif isinstance(index, Name):
+                kind = index.name
+            elif index == Const("inf"):
+                kind = "inf"
+            else:
+                raise self.error(sub_pos, "unsupported norm subscript")
+            return self.make(Norm(node.operand, kind, pos=node.pos))
+        if isinstance(node, Name):
+            if (
+                node.name == "lambda"
+                and callable_name == "lambda"
+                and label in ("1", "max")
+                and self.at(OPEN, "(")
+            ):
+                return self.call("lambda_max", pos)
+            base = node.name
+        elif isinstance(node, Const) and node.name in ("e", "I", "pi"):
+            base = node.name
+        elif isinstance(node, Subscript) and node.label.startswith("("):
+            base = f"{node.base}^{node.label}"
+        else:
+            raise self.error(sub_pos, "a subscript on an expression")
+        return self.make(Subscript(base, index, label, pos=pos))
+
+    def apply_superscript(self, node: Node, sup: tuple, pos: int) -> Node:
+        kind = sup[0]
+        if kind == "T":
+            return self.make(Transpose(node, pos=pos))
+        if kind in ("star", "perp"):
+            raise self.error(
+                pos, f"^\\{kind} on an expression: it only names a variable (w^\\{kind})"
+            )
+        return self.make(Pow(node, sup[1], pos=pos))
+
+    def after_call(self, node: Node) -> Node:
+        """`f(x)^2`: a power may follow a call."""
+        if self.at(OP, "_") or self.at(OP, "'"):
+            raise self.error(self.peek().pos, "a subscript or prime after a call")
+        if self.at(OP, "^"):
+            token = self.advance()
+            sup = self.superscript(token)
+            if sup[0] in ("prime", "star", "perp"):
+                raise self.error(token.pos, "unsupported superscript after a call")
+            return self.apply_superscript(node, sup, node.pos)  # type: ignore[attr-defined]
+        return node
+
+    def call(self, name: str, pos: int, derivative: int = 0) -> Node:
+        args = self.call_arguments(self.advance())
+        return self.make(Call(name, args, derivative, pos=pos))
+
+    def call_arguments(self, opening: Token) -> tuple[Node, ...]:
+        """The comma-separated arguments inside a bracket, up to its matching closer."""
+        with self.nested(opening.pos):
+            if self.at(CLOSE):
+                raise self.error(opening.pos, "empty parentheses")
+            args = [self.expression()]
+            while self.at(OP, ","):
+                self.advance()
+                args.append(self.expression())
+            self.close(opening)
+        return tuple(args)
+
+    def superscript(self, caret: Token) -> tuple:
+        """What follows ^: ("T",), ("prime", k), ("star",), ("perp",), ("index", node,
+        label) for `^{(t)}`, or ("expr", node)."""
+        token = self.peek()
+        if token.kind == LBRACE:
+            first, last = self.i + 1, token.match
+            if last < 0:
+                raise self.error(token.pos, "missing closing brace for ^")
+            inner = self.toks[first:last]
+            if not inner:
+                raise self.error(token.pos, "empty superscript")
+            special = self.special_superscript(inner)
+            if special is not None:
+                self.i = last + 1
+                return special
+            if (
+                inner[0].kind == OPEN
+                and inner[0].value == "("
+                and self.matching_close(first, last) == last - 1
+            ):
+                self.advance()
+                opening = self.advance()
+                with self.nested(opening.pos):
+                    node = self.expression()
+                    self.close(opening)
+                self.advance()
+                label = re.sub(r"\s+", "", self.text[inner[0].pos : inner[-1].end])
+                return ("index", node, label)
+            return ("expr", self.braced_group(self.advance(), "^"))
+        special = self.special_superscript([token])
+        if special is not None:
+            self.advance()
+            return special
+        if token.kind == OP and token.value == "-":
+            raise self.error(token.pos, "write x^{-1}: a negative exponent needs braces")
+        return ("expr", self.single_argument(caret, "^"))
+
+    def special_superscript(self, tokens: list[Token]) -> tuple | None:
+        values = [t.value for t in tokens]
+        kinds = {t.kind for t in tokens}
+        if values in (["top"], ["intercal"]) and kinds == {CMD}:
+            return ("T",)
+        if values == ["o", "p"] and kinds == {LETTER}:  # \top with its "\t" lost to a tab
+            return ("T",)
+        if all(t.value in ("prime", "'") and t.kind in (CMD, OP) for t in tokens):
+            return ("prime", len(tokens))
+        if values in (["*"], ["star"], ["ast"]) and kinds <= {OP, CMD}:
+            return ("star",)
+        if values == ["perp"] and kinds == {CMD}:
+            return ("perp",)
+        return None
+
+    def comma_call_follows(self) -> bool:
+        """Whether a ( follows whose content has a comma outside inner brackets."""
+        if not self.at(OPEN, "("):
+            return False
+        stop = self.matching_close(self.i, len(self.toks))
+        depth = 0
+        for token in self.toks[self.i + 1 : stop]:
+            if token.kind in (OPEN, LBRACE):
+                depth += 1
+            elif token.kind in (CLOSE, RBRACE):
+                depth -= 1
+            elif depth == 0 and token.kind == OP and token.value == ",":
+                return True
+        return False
+
+    def matching_close(self, index: int, stop: int) -> int:
+        """Index of the token before `stop` closing the bracket opened at `index`, or -1."""
+        depth = 0
+        for k in range(index, stop):
+            kind = self.toks[k].kind
+            if kind == OPEN:
+                depth += 1
+            elif kind == CLOSE:
+                depth -= 1
+                if depth == 0:
+                    return k
+        return -1
+
+    def subscript(self, underscore: Token) -> tuple[Node, str, int]:
+        """What follows _: the index node, its written label, and its column."""
+        token = self.peek()
+        if token.kind == LBRACE:
+            first, last = self.i + 1, token.match
+            if last < 0:
+                raise self.error(token.pos, "missing closing brace for _")
+            inner = self.toks[first:last]
+            if not inner:
+                raise self.error(token.pos, "empty subscript")
+            if (
+                len(inner) > 1
+                and all(t.kind == LETTER for t in inner)
+                and not any(t.space for t in inner[1:])
+            ):  # \mu_{batch}: a word is one name
+                self.i = last + 1
+                word = "".join(t.value for t in inner)
+                return self.make(Name(word, pos=inner[0].pos)), word, token.pos
+            if len(inner) == 1 and inner[0].kind == CMD and inner[0].value in ("max", "min"):
+                self.i = last + 1
+                return self.make(Name(inner[0].value, pos=inner[0].pos)), inner[0].value, token.pos
+            if any(t.kind == OP and t.value == "," for t in inner):
+                comma = next(t for t in inner if t.kind == OP and t.value == ",")
+                raise self.error(
+                    comma.pos, "several indices (i,j) in one subscript are not supported"
+                )
+            node = self.braced_group(self.advance(), "_")
+            label = re.sub(r"\s+", "", self.text[inner[0].pos : inner[-1].end])
+        else:
+            if token.kind == LETTER or (token.kind == CMD and token.value in ("max", "min")):
+                self.advance()
+                node = self.make(Name(token.value, pos=token.pos))
+            else:
+                node = self.single_argument(underscore, "_")
+            label = self.text[token.pos : self.toks[self.i - 1].end]
+        if isinstance(node, Name):
+            label = node.name
+        return node, label, token.pos
+
+    # -- arguments and brackets ----------------------------------------------------------
+
+    def braced_group(self, brace: Token, owner: str) -> Node:
+        """The expression between `brace` and its matching }."""
+        if brace.match < 0:
+            raise self.error(brace.pos, f"missing closing brace for {owner}")
+        with self.nested(brace.pos):
+            if self.at(RBRACE):
+                raise self.error(brace.pos, f"empty {owner} {{}}")
+            node = self.expression()
+            token = self.peek()
+            if token.kind != RBRACE:
+                if token.kind == REL:
+                    raise self.error(token.pos, f"a relation inside {owner} {{...}}")
+                raise self.error(
+                    token.pos, f"unexpected {self.written(token)} inside {owner} {{...}}"
+                )
+            self.advance()
+        return node
+
+    def argument(self, command: Token) -> Node:
+        """A macro argument: a braced group or a single token (`\\frac12`, `\\mathbf u`)."""
+        owner = f"\\{command.value}"
+        if self.at(LBRACE):
+            return self.braced_group(self.advance(), owner)
+        return self.single_argument(command, owner)
+
+    def single_argument(self, command: Token, owner: str) -> Node:
+        token = self.peek()
+        with self.nested(token.pos):
+            if token.kind == NUM:
+                value = token.value
+                if owner in ("^", "_") and len(value) > 1:
+                    raise self.error(
+                        token.pos,
+                        f"write {owner}{{{value}}}: without braces only one digit is taken",
+                    )
+                if value[0] == ".":
+                    raise self.error(token.pos, f"missing argument for {owner}")
+                if len(value) > 1:  # \frac12: TeX takes one digit
+                    rest = Token(NUM, value[1:], token.pos + 1, token.end)
+                    self.toks[self.i] = rest
+                else:
+                    self.advance()
+                return self.make(Num(Fraction(value[0]), pos=token.pos))
+            if token.kind in (LETTER, NAME, WORD, CMD):
+                node, _ = self.atom()
+                return node
+        raise self.error(
+            command.pos if token.kind == END else token.pos, f"missing argument for {owner}"
+        )
+
+    def bracket(self, opening: Token) -> Node:
+        """( ... ), [ ... ], \\{ ... \\}, \\left| ... \\right| and their sized forms."""
+        if opening.value in ("|", "||"):
+            return self.bars_group(opening)
+        with self.nested(opening.pos):
+            if self.at(CLOSE):
+                raise self.error(opening.pos, "empty brackets")
+            node = self.expression()
+            if self.at(OP, ","):
+                raise self.error(
+                    self.peek().pos,
+                    "a comma inside brackets (a tuple or an interval?) cannot be checked",
+                )
+            self.close(opening)
+        return node
+
+    def bars_group(self, opening: Token) -> Node:
+        """|x| is Abs, ||x|| and \\|x\\| are Norm; the closing bar must match."""
+        marker = opening.value if opening.kind == BAR else "sized"
+        self.bars.append(marker)
+        try:
+            with self.nested(opening.pos):
+                node = self.expression()
+        finally:
+            self.bars.pop()
+        token = self.peek()
+        closes = (
+            token.kind == CLOSE
+            and token.value == opening.value
+            and ((opening.kind == OPEN and token.sized == opening.sized) or opening.kind == BAR)
+        )
+        if opening.kind == BAR and token.kind == BAR:
+            if token.value == opening.value:
+                closes = True
+            elif opening.value == "|" and token.value == "||":  # |x||y|: split the pair
+                self.toks[self.i] = Token(BAR, "|", token.pos + 1, token.end)
+                self.toks.insert(self.i, Token(BAR, "|", token.pos, token.pos + 1))
+                closes = True
+        if not closes:
+            column = opening.pos if token.kind == END else token.pos
+            missing = f"missing closing {self.closer(opening)} for {self.written(opening)}"
+            raise self.error(column, missing)
+        self.advance()
+        if opening.value == "|":
+            return self.make(Abs(node, pos=opening.pos))
+        return self.make(Norm(node, pos=opening.pos))
+
+    def closer(self, opening: Token) -> str:
+        close = {"(": ")", "[": "]", "{": "\\}", "|": "|", "||": "\\|"}[opening.value]
+        return f"\\right{close}" if opening.sized else close
+
+    def close(self, opening: Token) -> None:
+        """Consume the closer that matches `opening`, or say what is wrong."""
+        want = {"(": ")", "[": "]", "{": "}"}.get(opening.value, opening.value)
+        token = self.peek()
+        if token.kind == CLOSE and token.value == want and token.sized == opening.sized:
+            self.advance()
+            return
+        where = f"{self.closer(opening)} for {self.written(opening)}"
+        if token.kind == REL:
+            raise self.error(token.pos, f"a relation inside brackets: missing {where}")
+        if token.kind == END:
+            raise self.error(opening.pos, f"missing {where}")
+        raise self.error(token.pos, f"expected {where}, found {self.written(token)}")
+
+    def operator_bracket(self, token: Token, kind: type) -> Node:
+        """E[x], \\mathbb{E}_R[x], Var(x): the bracket is required, a subscript ignored."""
+        if self.at(OP, "_"):
+            self.advance()
+            nxt = self.advance()
+            if nxt.kind == LBRACE:
+                if nxt.match < 0:
+                    raise self.error(nxt.pos, "missing closing brace for _")
+                self.i = nxt.match + 1
+        opening = self.peek()
+        if opening.kind != OPEN or opening.value not in "([":
+            what = "\\mathbb{E}[x]" if kind is Expectation else "\\operatorname{Var}(x)"
+            raise self.error(token.pos, f"write {what} with brackets")
+        node = self.bracket(self.advance())
+        return self.make(kind(node, pos=token.pos))
+
+    # -- commands ------------------------------------------------------------------------
+
+    def function(self, token: Token, name: str) -> Node:
+        """\\exp, \\log, \\max, \\operatorname{ReLU}: parenthesised or a run of factors."""
+        pos = token.pos
+        power = base = None
+        while self.at(OP) and self.peek().value in "^_":
+            mark = self.advance()
+            if mark.value == "^" and power is None:
+                power = self.superscript(mark)
+                if power[0] != "expr" or power[1] == Neg(Num(Fraction(1))):
+                    raise self.error(
+                        mark.pos, "inverse functions and primes on functions are not supported"
+                    )
+            elif mark.value == "_" and base is None and name == "log":
+                base = self.subscript(mark)[0]
+            elif mark.value == "_":
+                raise self.error(
+                    mark.pos, f"\\{name} over a variable cannot be checked; write \\{name}(a, b)"
+                )
+            else:
+                raise self.error(mark.pos, "double superscript: use braces")
+        opening = self.peek()
+        arity = BUILTINS.get(name, 1)
+        if (opening.kind == OPEN and opening.value in "({") or opening.kind == LBRACE:
+            self.advance()
+            if opening.kind == LBRACE:
+                args: tuple[Node, ...] = (self.braced_group(opening, f"\\{name}"),)
+            else:
+                args = self.call_arguments(opening)
+        elif arity is None:
+            raise self.error(pos, f"write \\{name}(a, b) with parentheses")
+        else:
+            with self.nested(pos):
+                args = (self.run(stop_at_functions=True),)
+        if arity is None and len(args) < 2:
+            raise self.error(
+                pos,
+                f"\\{name} takes two or more arguments"
+                " (a maximum or minimum over a variable cannot be checked)",
+            )
+        if arity is not None and len(args) != arity:
+            raise self.error(pos, f"\\{name} takes {arity} argument{'s' if arity > 1 else ''}")
+        node = self.make(Call(name, args, pos=pos))
+        if base is not None:
+            node = self.make(Div(node, self.make(Call("log", (base,), pos=pos)), pos=pos))
+        if power is not None:
+            node = self.make(Pow(node, power[1], pos=pos))
+        return node
+
+    def sqrt(self, token: Token) -> Node:
+        degree = None
+        if self.at(OPEN, "[") and not self.peek().sized:
+            degree = self.bracket(self.advance())
+        radicand = self.argument(token)
+        if degree is None:
+            return self.make(Call("sqrt", (radicand,), pos=token.pos))
+        one = self.make(Num(Fraction(1), pos=token.pos))
+        return self.make(Pow(radicand, self.make(Div(one, degree, pos=token.pos)), pos=token.pos))
+
+    def accent(self, token: Token, suffix: str) -> Node:
+        node = self.argument(token)
+        if isinstance(node, Name):
+            return self.make(Name(f"{node.name}_{suffix}", pos=token.pos))
+        if isinstance(node, Subscript):
+            return self.make(
+                Subscript(f"{node.base}_{suffix}", node.index, node.label, pos=token.pos)
+            )
+        raise self.error(token.pos, f"\\{token.value} over an expression: put it on one letter")
+
+    def big_operator(self, token: Token, *, product: bool) -> Node:
+        """\\sum_{i=1}^{n} body and \\prod; the body is the term that follows."""
+        what = "\\prod" if product else "\\sum"
+        lower = upper = None
+        var = ""
+        while self.at(OP) and self.peek().value in "^_":
+            mark = self.advance()
+            if mark.value == "_" and lower is None:
+                var, lower = self.bounds(mark, what)
+            elif mark.value == "^" and upper is None:
+                sup = self.superscript(mark)
+                if sup[0] != "expr":
+                    raise self.error(mark.pos, f"unsupported upper bound for {what}")
+                upper = sup[1]
+            else:
+                raise self.error(mark.pos, f"double bound on {what}")
+        if lower is None or upper is None:
+            raise self.error(token.pos, f"give the bounds: {what}_{{i=1}}^{{n}}")
+        with self.nested(token.pos):
+            if not self.starts_factor(self.peek()) and not self.at(OP, "-"):
+                raise self.error(self.peek().pos, f"missing expression after {what}")
+            body = self.signed_term()
+        return self.make(Sum(body, var, lower, upper, product, pos=token.pos))
+
+    def bounds(self, mark: Token, what: str) -> tuple[str, Node]:
+        brace = self.peek()
+        if brace.kind != LBRACE:
+            raise self.error(mark.pos, f"give the bounds: {what}_{{i=1}}^{{n}}")
+        if brace.match < 0:
+            raise self.error(brace.pos, f"missing closing brace for {what}")
+        self.advance()
+        var_token = self.advance()
+        if var_token.kind not in (LETTER, NAME) or not self.at(REL, "="):
+            raise self.error(brace.pos, f"give the bounds: {what}_{{i=1}}^{{n}}")
+        self.advance()
+        with self.nested(brace.pos):
+            lower = self.expression()
+        if not self.at(RBRACE):
+            raise self.error(
+                self.peek().pos, f"unexpected {self.written(self.peek())} in the bounds of {what}"
+            )
+        self.advance()
+        return var_token.value, lower
+
+    def gradient(self, token: Token) -> Node:
+        if self.at(OP, "^"):
+            raise self.error(token.pos, "Hessians \\nabla^2 are not supported")
+        if not self.at(OP, "_"):
+            raise self.error(token.pos, "say which variable: \\nabla_w L")
+        var = self.subscript(self.advance())[0]
+        if self.at(OP, "^"):
+            raise self.error(token.pos, "Hessians \\nabla^2 are not supported")
+        with self.nested(token.pos):
+            if not self.starts_factor(self.peek()):
+                raise self.error(self.peek().pos, "missing expression after \\nabla")
+            operand = self.run(stop_at_functions=False)
+        return self.make(Gradient(operand, var, pos=token.pos))
+
+    def partial(self, token: Token) -> Node:
+        if not self.at(OP, "_"):
+            raise self.error(
+                token.pos, "\\partial outside a derivative: write \\frac{\\partial f}{\\partial w}"
+            )
+        var = self.subscript(self.advance())[0]
+        with self.nested(token.pos):
+            if not self.starts_factor(self.peek()):
+                raise self.error(self.peek().pos, "missing expression after \\partial")
+            operand = self.run(stop_at_functions=False)
+        return self.make(Derivative(operand, var, pos=token.pos))
+
+    # -- fractions and derivatives -------------------------------------------------------
+
+    def is_d(self, token: Token) -> bool:
+        """`d`, `\\partial`, `\\mathrm{d}`: the differential symbol of a derivative."""
+        return (
+            (token.kind == LETTER and token.value == "d")
+            or (token.kind == CMD and token.value == "partial")
+            or (token.kind == WORD and token.text == "d")
+        )
+
+    def arg_span(self, index: int) -> tuple[int, int, int] | None:
+        """(first, stop, next) token indices of the macro argument starting at `index`."""
+        token = self.toks[index]
+        if token.kind == LBRACE:
+            if token.match < 0:
+                return None
+            return index + 1, token.match, token.match + 1
+        if token.kind == END:
+            return None
+        return index, index + 1, index + 1
+
+    def fraction(self, token: Token) -> Node:
+        num = self.arg_span(self.i)
+        den = self.arg_span(num[2]) if num else None
+        if num and den and self.derivative_shape(num, den):
+            return self.derivative(token, num, den)
+        numerator = self.argument(token)
+        if self.at(END):
+            raise self.error(token.pos, f"missing denominator for \\{token.value}")
+        denominator = self.argument(token)
+        return self.make(Div(numerator, denominator, pos=token.pos))
+
+    def derivative_shape(self, num: tuple[int, int, int], den: tuple[int, int, int]) -> bool:
+        toks = self.toks
+        if not (self.is_d(toks[num[0]]) and self.is_d(toks[den[0]])):
+            return False
+        if den[1] - den[0] < 2 or toks[den[0] + 1].kind == OP:
+            return False
+        after = toks[num[0] + 1] if num[0] + 1 < num[1] else None
+        return after is None or not (after.kind == OP and after.value == "_")
+
+    def derivative(
+        self, token: Token, num: tuple[int, int, int], den: tuple[int, int, int]
+    ) -> Node:
+        """\\frac{d f}{dx}, \\frac{\\partial^2}{\\partial x^2} g, \\frac{d}{dz}(...)."""
+        self.i = num[0] + 1
+        order = self.order() if self.at(OP, "^") else 1
+        body = None
+        if self.i < num[1]:
+            with self.nested(token.pos):
+                body = self.expression()
+            if self.i != num[1]:
+                raise self.error(
+                    self.peek().pos, f"unexpected {self.written(self.peek())} in a derivative"
+                )
+        self.i = den[0]
+        variables: list[tuple[Node, int]] = []
+        with self.nested(token.pos):
+            while self.i < den[1]:
+                d = self.advance()
+                if not self.is_d(d):
+                    raise self.error(d.pos, "expected d or \\partial before each variable")
+                if self.i >= den[1]:
+                    raise self.error(d.pos, "missing variable after d")
+                var = self.run(stop_at_functions=False, stop_at_d=True)
+                if (
+                    isinstance(var, Pow)
+                    and isinstance(var.exponent, Num)
+                    and (var.exponent.value.denominator == 1 and 1 < var.exponent.value <= 9)
+                ):
+                    variables.append((var.base, int(var.exponent.value)))
+                else:
+                    variables.append((var, 1))
+            if self.i != den[1]:
+                raise self.error(self.peek().pos, "unexpected token in a derivative")
+        self.i = den[2]
+        if sum(k for _, k in variables) != order:
+            raise self.error(token.pos, "the orders above and below the fraction bar differ")
+        if body is None:
+            with self.nested(token.pos):
+                if not self.starts_factor(self.peek()):
+                    raise self.error(token.pos, "missing expression after d/dx")
+                body = self.run(stop_at_functions=False)
+        for var, k in reversed(variables):
+            body = self.make(Derivative(body, var, k, pos=token.pos))
+        return body
+
+    def order(self) -> int:
+        mark = self.advance()
+        sup = self.superscript(mark)
+        value = sup[1] if sup[0] == "expr" else None
+        if not (isinstance(value, Num) and value.value.denominator == 1 and 1 <= value.value <= 9):
+            raise self.error(mark.pos, "the order of a derivative must be a small whole number")
+        return int(value.value)
+
+
+def _parse(text: str, *, expression_only: bool) -> Node:
+    if not isinstance(text, str):
+        raise TypeError("parse_latex takes a str")
+    check_length(text)
+    start, end = strip_delimiters(text)
+    if has_environment(text[start:end]):
+        lines = split_aligned(text)
+        if len(lines) != 1:
+            raise ParseError(
+                text, start, f"this block holds {len(lines)} lines: split it with split_aligned()"
+            )
+        return _parse(lines[0], expression_only=expression_only)
+    parser = _Parser(text, tokenize(text, start, end))
+    if parser.at(END):
+        raise ParseError(text, start, "empty statement")
+    try:
+        node = parser.expression() if expression_only else parser.statement()
+        if expression_only:
+            if parser.at(REL):
+                token = parser.peek()
+                raise ParseError(text, token.pos, "expected an expression, found a relation")
+            parser.finish()
+    except RecursionError:  # a backstop: the depth limit should make this unreachable
+        raise LimitError(text, 0, "nested too deeply") from None
+    return node
+
+
+def parse_latex(text: str) -> Node:
+    """Parse one LaTeX statement: an expression, a Relation or a Chain.
+
+    `$...$`, `$$...$$`, `\\[...\\]`, `\\(...\\)` are stripped, as are a trailing `.` or
+    `,` and a trailing prose `\\text{...}`. Raises ParseError (LimitError for limits).
+
+    >>> parse_latex(r"\\tanh(z) = 2\\sigma(2z) - 1").op
+    '='
+    """
+    return _parse(text, expression_only=False)
+
+
+def parse_latex_expression(text: str) -> Node:
+    """Parse one LaTeX expression; a relation is a ParseError."""
+    return _parse(text, expression_only=True)
