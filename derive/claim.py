@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from collections.abc import Sequence as Sequence_
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from derive.errors import ClaimError
@@ -96,11 +96,25 @@ class Property:
 
 
 @dataclass(frozen=True)
+class Extremum:
+    """`kind` (max, min, sup, inf) of `expr` over the real `var` equals `value`; `at` is
+    where it is attained, or None with `attained=False` for a bound never reached."""
+
+    expr: str
+    var: str
+    value: str
+    kind: str = "max"
+    at: str | None = None
+    attained: bool = True
+    context: Context = field(default_factory=Context)
+
+
+@dataclass(frozen=True)
 class Claim:
     id: str
     title: str
     source: str
-    check: Statement | Property
+    check: Statement | Property | Extremum
     expect: Expect = Expect.HOLDS
     notes: str = ""
 
@@ -115,7 +129,7 @@ def claim(
     *,
     source: str,
     statement: str | Sequence_[str] | None = None,
-    check: Property | None = None,
+    check: Property | Extremum | None = None,
     let: Mapping[str, str | Decl] | None = None,
     where: Mapping[str, str] | None = None,
     assume: Iterable[str] = (),
@@ -130,6 +144,8 @@ def claim(
     """Build a claim; errors in its declarations surface here, at import of the module."""
     if (statement is None) == (check is None):
         raise ClaimError(f"{id}: give exactly one of statement= or check=")
+    if isinstance(check, Extremum):
+        check = replace(check, context=build_context(let, where, assume, base=context))
     if check is not None:
         return Claim(id, title, source, check, Expect(expect), notes)
     ctx = build_context(let, where, assume, base=context)

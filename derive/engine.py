@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from derive.budget import Budget, BudgetExceeded, deadline
-from derive.claim import Claim, Property, Statement
+from derive.claim import Claim, Extremum, Property, Statement
 from derive.errors import DeriveError
 from derive.sandbox import Outcome, run_many
 from derive.verdict import Verdict, error, unknown
@@ -28,8 +28,9 @@ class Settings:
     trials: int = 200
 
 
-def decide(check: Statement | Property, settings: Settings = Settings()) -> Verdict:
+def decide(check: Statement | Property | Extremum, settings: Settings = Settings()) -> Verdict:
     """Decide in this process; every failure becomes a verdict, never an exception."""
+    from derive.strategies.extrema import decide_extremum
     from derive.strategies.properties import decide_property
     from derive.strategies.relation import decide_statement
 
@@ -39,6 +40,8 @@ def decide(check: Statement | Property, settings: Settings = Settings()) -> Verd
         with deadline(settings.timeout):
             if isinstance(check, Property):
                 verdict = decide_property(check, seed=settings.seed, budget=budget)
+            elif isinstance(check, Extremum):
+                verdict = decide_extremum(check, seed=settings.seed, budget=budget)
             else:
                 verdict = decide_statement(check, seed=settings.seed, budget=budget, trials=settings.trials)
     except BudgetExceeded:

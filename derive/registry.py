@@ -1,4 +1,5 @@
-"""The claim library: every `CLAIMS` list in the modules of the `claims` package.
+"""The claim library: every `CLAIMS` list in the modules of the `claims` package (one
+subpackage or module per course, one module per topic).
 
 Selectors are what people type: an id (`ift6135/momentum/bias`), a prefix
 (`ift6135/momentum`), a glob (`*/rnn/*`); `--source 001` keeps the claims a seed
@@ -20,10 +21,11 @@ def load_library(package: str = "claims") -> list[Claim]:
     """All claims, in module order; duplicate ids are an error in the library."""
     root = importlib.import_module(package)
     claims: list[Claim] = []
-    for info in sorted(pkgutil.iter_modules(root.__path__), key=lambda m: m.name):
-        if info.name.startswith("_"):
+    modules = pkgutil.walk_packages(root.__path__, prefix=f"{package}.")
+    for info in sorted(modules, key=lambda m: m.name):
+        if info.name.rsplit(".", 1)[-1].startswith("_"):
             continue
-        module = importlib.import_module(f"{package}.{info.name}")
+        module = importlib.import_module(info.name)
         claims.extend(getattr(module, "CLAIMS", []))
     seen: set[str] = set()
     for c in claims:
