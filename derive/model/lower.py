@@ -333,6 +333,9 @@ class Lowering:
             builtin = "sigmoid"
         if definition is not None and definition.params:
             return self._apply_definition(definition, node)
+        if decl is None and definition is None and name in ("E", "Var") and len(node.args) == 1:
+            wrap = ast.Expectation if name == "E" else ast.Variance  # E(x) as people write it
+            return self.lower(wrap(node.args[0], node.pos))
         if builtin is not None and not isinstance(decl, Scalar | Vector | Matrix):
             return self._builtin(builtin, node)
         if isinstance(decl, Function) or (decl is None and name in CONVENTIONAL_FUNCTIONS):

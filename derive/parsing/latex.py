@@ -31,6 +31,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from fractions import Fraction
+from typing import TypeVar
 
 from derive.errors import LimitError, ParseError
 from derive.model.ast import (
@@ -174,6 +175,7 @@ REFUSED = {
 for _name in ("tan", "cot", "sec", "csc", "sinh", "cosh", "coth", "arcsin", "arccos", "arctan",
               "lg", "deg", "dim", "gcd", "hom", "ker"):  # fmt: skip
     REFUSED[_name] = f"\\{_name} is not supported"
+_BRACES = "braces {...} do not group what the reader sees: use ( )"
 _SETS = "sets like ℝ are declarations, not expressions"
 _RELATION_SYMBOL = {"=": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥", ":=": ":="}
 OP_MESSAGES = {
@@ -186,6 +188,14 @@ OP_MESSAGES = {
     "_": "subscript without a base",
     "'": "prime without a base",
 }
+
+
+N = TypeVar("N", bound=Node)
+
+
+def _pos(node: Node) -> int:
+    """The column of a node (the base class declares no `pos`)."""
+    return getattr(node, "pos", -1)
 
 
 class _Parser:
@@ -221,11 +231,11 @@ class _Parser:
     def written(self, token: Token) -> str:
         return self.text[token.pos : token.end] or "end of input"
 
-    def make(self, node: Node) -> Node:
+    def make(self, node: N) -> N:
         """Count every node built, so a tree can never outgrow max_nodes."""
         self.nodes += 1
         if self.nodes > LIMITS.max_nodes:
-            raise LimitError(self.text, node.pos, f"more than {LIMITS.max_nodes} nodes")  # type: ignore[attr-defined]
+            raise LimitError(self.text, _pos(node), f"more than {LIMITS.max_nodes} nodes")
         return node
 
     @contextmanager
@@ -250,7 +260,7 @@ class _Parser:
         while self.at(REL):
             op = self.advance()
             rhs = self.expression()
-            links.append(self.make(Relation(op.value, lhs, rhs, pos=op.pos)))  # type: ignore[arg-type]
+            links.append(self.make(Relation(op.value, lhs, rhs, pos=op.pos)))
             lhs = rhs
         self.finish()
         if not links:
@@ -336,9 +346,7 @@ class _Parser:
         if len(items) > 1:
             for item in items:
                 if id(item) in self.braced:
-                    raise self.error(
-                        item.pos, "braces {...} do not group what the reader sees: use ( )"
-                    )  # type: ignore[attr-defined]
+                    raise self.error(_pos(item), _BRACES)
         return self.product(items, pos)
 
     def starts_factor(self, token: Token) -> bool:
@@ -538,7 +546,7 @@ class _Parser:
                     raise self.error(token.pos, "double subscript: use braces")
                 sub = self.subscript(token)
         if id(node) in self.braced and (primes or sup or sub):
-            raise self.error(node.pos, "braces {...} do not group what the reader sees: use ( )")  # type: ignore[attr-defined]
+            raise self.error(_pos(node), _BRACES)
         if sup is not None and sup[0] == "prime":
             primes += sup[1]
             sup = None
@@ -620,7 +628,7 @@ class _Parser:
             sup = self.superscript(token)
             if sup[0] in ("prime", "star", "perp"):
                 raise self.error(token.pos, "unsupported superscript after a call")
-            return self.apply_superscript(node, sup, node.pos)  # type: ignore[attr-defined]
+            return self.apply_superscript(node, sup, _pos(node))
         return node
 
     def call(self, name: str, pos: int, derivative: int = 0) -> Node:
@@ -1149,7 +1157,7 @@ def _parse(text: str, *, expression_only: bool) -> Node:
                 token = parser.peek()
                 raise ParseError(text, token.pos, "expected an expression, found a relation")
             parser.finish()
-    except RecursionError:  # a backstop: the depth limit should make this unreachable
+    except RecursionError:  # nesting just under max_depth can still exhaust a deep stack
         raise LimitError(text, 0, "nested too deeply") from None
     return node
 
