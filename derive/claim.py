@@ -124,7 +124,7 @@ class Claim:
 
 
 def claim(
-    id: str,  # noqa: A002 (the catalog calls it id)
+    id: str,
     title: str,
     *,
     source: str,
@@ -268,11 +268,16 @@ def _size_grid(sizes: Mapping[str, Iterable[int]]) -> tuple[tuple[tuple[str, int
     names = sorted(sizes)
     grid = itertools.product(*(sorted(sizes[n]) for n in names))
     return tuple(
-        sorted((tuple(zip(names, combo, strict=True)) for combo in grid), key=lambda c: sum(v for _, v in c))
+        sorted(
+            (tuple(zip(names, combo, strict=True)) for combo in grid),
+            key=lambda c: sum(v for _, v in c),
+        )
     )
 
 
-def _numeric(proof_sizes: tuple[tuple[tuple[str, int], ...], ...]) -> tuple[tuple[tuple[str, int], ...], ...]:
+def _numeric(
+    proof_sizes: tuple[tuple[tuple[str, int], ...], ...],
+) -> tuple[tuple[tuple[str, int], ...], ...]:
     """Numeric checks run at the proof sizes and at two larger ones."""
     if proof_sizes == ((),):
         return proof_sizes

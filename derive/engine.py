@@ -43,7 +43,9 @@ def decide(check: Statement | Property | Extremum, settings: Settings = Settings
             elif isinstance(check, Extremum):
                 verdict = decide_extremum(check, seed=settings.seed, budget=budget)
             else:
-                verdict = decide_statement(check, seed=settings.seed, budget=budget, trials=settings.trials)
+                verdict = decide_statement(
+                    check, seed=settings.seed, budget=budget, trials=settings.trials
+                )
     except BudgetExceeded:
         verdict = unknown(f"time budget of {settings.timeout:g} s spent", "budget")
     except DeriveError as exc:
@@ -97,4 +99,6 @@ def _from_outcome(outcome: Outcome, settings: Settings) -> Verdict:
             seconds=outcome.seconds,
             seed=settings.seed,
         )
-    return replace(error(f"the check crashed: {outcome.message}"), seconds=outcome.seconds, seed=settings.seed)
+    return replace(
+        error(f"the check crashed: {outcome.message}"), seconds=outcome.seconds, seed=settings.seed
+    )

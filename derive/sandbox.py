@@ -136,9 +136,11 @@ def _collect(running: dict[int, _Running], on_done: Callable[[Any, Outcome], Non
 def _decode(child: _Running) -> Outcome:
     data = b"".join(child.chunks)
     if not data:
-        return Outcome("crash", message="the check process died", seconds=time.monotonic() - child.started)
+        return Outcome(
+            "crash", message="the check process died", seconds=time.monotonic() - child.started
+        )
     try:
-        return pickle.loads(data)  # noqa: S301 (our own child wrote it)
+        return pickle.loads(data)
     except Exception as exc:
         return Outcome("crash", message=f"unreadable result: {exc}")
 

@@ -20,6 +20,7 @@ from math import comb, factorial
 import sympy as sp
 
 from derive.errors import Unsupported
+from derive.model.cases import collapse
 
 MAX_ENUMERATED_ATOMS = 12  # 2^12 Bernoulli outcomes
 
@@ -71,9 +72,9 @@ def _expect(expr: sp.Expr, randoms: dict[sp.Basic, RandomAtom]) -> sp.Expr:
         rest = sp.Mul(*(f for f in expr.args if any(f.has(a) for a in atoms)))
         if constant != 1:
             return constant * _expect(rest, randoms)
-    if isinstance(expr, sp.Pow) and isinstance(expr.base, sp.Sum | sp.Add):
-        if expr.exp.is_Integer and 1 < expr.exp <= 6 and not expr.base.has(sp.Sum):
-            return _expect(sp.expand(expr), randoms)
+    small_power = isinstance(expr, sp.Pow) and expr.exp.is_Integer and 1 < expr.exp <= 6
+    if small_power and isinstance(expr.base, sp.Add) and not expr.base.has(sp.Sum):
+        return _expect(sp.expand(expr), randoms)
     polynomial = _as_polynomial(expr, atoms)
     if polynomial is not None:
         return sp.Add(
@@ -183,7 +184,7 @@ def _non_polynomial(
         if _is_symmetric(law):
             mirrored = expr.xreplace({atom: -atom})
             folded = sp.piecewise_fold(((expr + mirrored) / 2).rewrite(sp.Piecewise))
-            folded = sp.simplify(sp.piecewise_fold(folded))
+            folded = collapse(sp.piecewise_fold(folded))
             polynomial = _as_polynomial(folded, atoms)
             if polynomial is not None:
                 return _expect(folded, randoms)

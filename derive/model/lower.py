@@ -113,7 +113,7 @@ class Lowering:
             value = method(node)
         finally:
             self._depth -= 1
-        return _squeeze(value)
+        return value
 
     def with_held(self, names: frozenset[str]) -> Lowering:
         """The same instance (shared symbols and findings) with more names held."""
@@ -164,7 +164,9 @@ class Lowering:
                 self._cache[key] = sp.ImmutableMatrix(
                     rows,
                     cols,
-                    lambda i, j: self.scalar_symbol(f"{name}[{i + 1}]" if cols == 1 else f"{name}[{i + 1},{j + 1}]"),
+                    lambda i, j: self.scalar_symbol(
+                        f"{name}[{i + 1}]" if cols == 1 else f"{name}[{i + 1},{j + 1}]"
+                    ),
                 )
             else:
                 self._cache[key] = self.scalar_symbol(name)
@@ -206,6 +208,12 @@ class Lowering:
             assumptions["positive"] = True
         elif domain.lower is not None and domain.lower >= 0:
             assumptions["nonnegative"] = True
+        if domain.upper is not None and (
+            domain.upper < 0 or (domain.upper == 0 and domain.upper_open)
+        ):
+            assumptions["negative"] = True
+        elif domain.upper is not None and domain.upper <= 0:
+            assumptions["nonpositive"] = True
         if 0 in domain.excluded:
             assumptions["nonzero"] = True
         symbol = sp.Symbol(name, **assumptions)

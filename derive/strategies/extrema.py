@@ -35,7 +35,7 @@ def decide_extremum(claim: Extremum, *, seed: int, budget: Budget) -> Verdict:
     return _numeric(f, z, value, at, claim, upper, seed, steps)
 
 
-def _exact(f, z, value, at, claim: Extremum, upper: bool, budget: Budget, steps: list[str]):  # noqa: ANN001, ANN202
+def _exact(f, z, value, at, claim: Extremum, upper: bool, budget: Budget, steps: list[str]):
     try:
         with deadline(budget.share(0.6)):
             derivative = sp.simplify(sp.diff(f, z).rewrite(sp.exp))
@@ -49,7 +49,9 @@ def _exact(f, z, value, at, claim: Extremum, upper: bool, budget: Budget, steps:
     except (BudgetExceeded, NotImplementedError, ValueError, TypeError):
         steps.append("the critical points could not be found exactly")
         return None
-    if not all(v.is_number for _, v in critical) or not all(e.is_number or e.is_infinite for e in ends):
+    if not all(v.is_number for _, v in critical) or not all(
+        e.is_number or e.is_infinite for e in ends
+    ):
         steps.append("the values at the critical points or the limits are not numbers")
         return None
     steps.append(f"critical points: {', '.join(f'{p} (value {v})' for p, v in critical) or 'none'}")
@@ -58,7 +60,11 @@ def _exact(f, z, value, at, claim: Extremum, upper: bool, budget: Budget, steps:
     if any(e.is_infinite for e in ends) or not candidates:
         best = None
     else:
-        best = max(candidates, key=lambda v: float(v)) if upper else min(candidates, key=lambda v: float(v))
+        best = (
+            max(candidates, key=lambda v: float(v))
+            if upper
+            else min(candidates, key=lambda v: float(v))
+        )
     if best is None or prove_zero(sp.sympify(best - value), Budget(budget.share(0.3))) is None:
         shown = "unbounded" if best is None else str(best)
         return Verdict(
@@ -77,15 +83,21 @@ def _exact(f, z, value, at, claim: Extremum, upper: bool, budget: Budget, steps:
             steps=tuple(steps),
             counterexample=Counterexample((("attained", str(attained)),), confirmed="exact"),
         )
-    if at is not None and not any(sp.simplify(p - at) == 0 for p, v in critical if sp.simplify(v - value) == 0):
+    if at is not None and not any(
+        sp.simplify(p - at) == 0 for p, v in critical if sp.simplify(v - value) == 0
+    ):
         return Verdict(
             Status.REFUTED,
             "critical points",
             summary=f"the {claim.kind} is not attained at {at}",
             steps=tuple(steps),
-            counterexample=Counterexample(((claim.var, str(at)),), str(f.subs(z, at)), str(value), "exact"),
+            counterexample=Counterexample(
+                ((claim.var, str(at)),), str(f.subs(z, at)), str(value), "exact"
+            ),
         )
-    where = f" at {claim.var} = {at}" if at is not None else (" (not attained)" if not attained else "")
+    where = (
+        f" at {claim.var} = {at}" if at is not None else (" (not attained)" if not attained else "")
+    )
     return Verdict(
         Status.PROVED,
         "critical points and limits",
@@ -94,7 +106,7 @@ def _exact(f, z, value, at, claim: Extremum, upper: bool, budget: Budget, steps:
     )
 
 
-def _numeric(f, z, value, at, claim: Extremum, upper: bool, seed: int, steps: list[str]) -> Verdict:  # noqa: ANN001
+def _numeric(f, z, value, at, claim: Extremum, upper: bool, seed: int, steps: list[str]) -> Verdict:
     fn = sp.lambdify(z, f, modules="numpy")
     rng = np.random.default_rng(seed)
     grid = np.concatenate([np.linspace(-50, 50, 20001), rng.normal(0, 10, 2000)])
@@ -105,7 +117,9 @@ def _numeric(f, z, value, at, claim: Extremum, upper: bool, seed: int, steps: li
     extreme = values.max() if upper else values.min()
     beyond = extreme > target + 1e-9 if upper else extreme < target - 1e-9
     if beyond:
-        return unknown(f"a grid value {extreme} passes the claimed {claim.kind} {target}", "grid search")
+        return unknown(
+            f"a grid value {extreme} passes the claimed {claim.kind} {target}", "grid search"
+        )
     return Verdict(
         Status.VERIFIED,
         "grid search",

@@ -20,7 +20,11 @@ from derive.strategies.symbolic import prove_zero, refine_domains
 
 
 def prove(
-    statement: Statement, structural: list[str], sizes: dict[str, int], budget: Budget, steps: list[str]
+    statement: Statement,
+    structural: list[str],
+    sizes: dict[str, int],
+    budget: Budget,
+    steps: list[str],
 ) -> tuple[str, str] | None:
     """(method, summary) if induction on the single structural integer succeeds."""
     if len(structural) != 1:
@@ -35,7 +39,14 @@ def prove(
     try:
         base = build(statement, {**sizes, name: start})
         for pair in base.pairs:
-            if prove_zero(refine_domains(pair.lhs - pair.rhs, base.found.scalars), Budget(budget.share(0.2)), base.found.scalars) is None:
+            if (
+                prove_zero(
+                    refine_domains(pair.lhs - pair.rhs, base.found.scalars),
+                    Budget(budget.share(0.2)),
+                    base.found.scalars,
+                )
+                is None
+            ):
                 steps.append(f"base case {name} = {start} not proved")
                 return None
         steps.append(f"base case {name} = {start} holds")

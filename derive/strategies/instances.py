@@ -62,7 +62,9 @@ def build(
     links = links if links is not None else relations(statement)
     givens = hypotheses(statement)
     lowering = Lowering(statement.context, sizes)
-    lowering.unfold_floor = unfold_to if unfold_to is not None else _unfold_floor(lowering, [*links, *givens])
+    lowering.unfold_floor = (
+        unfold_to if unfold_to is not None else _unfold_floor(lowering, [*links, *givens])
+    )
     rules: dict[sp.Basic, sp.Basic] = {}
     for given in givens:
         left, right = lowering.lower(given.lhs), lowering.lower(given.rhs)
@@ -143,7 +145,9 @@ def structural_integers(statement: Statement) -> list[str]:
                 names.add(n.name)
         if isinstance(n, ast.Subscript):
             base_decl = context.lookup(n.base)
-            is_sequence = isinstance(base_decl, Sequence | Random) or context.definition(n.base) is not None
+            is_sequence = (
+                isinstance(base_decl, Sequence | Random) or context.definition(n.base) is not None
+            )
             walk(n.index, inside_index or is_sequence)
             return
         if isinstance(n, ast.Sum):

@@ -10,6 +10,7 @@ are never sampled independently of the law: free moment values could be inconsis
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 import numpy as np
 import sympy as sp
 

@@ -28,9 +28,6 @@ from derive.model.functions import (
     OperatorNorm,
     SpectralRadius,
     is_undefined,
-    relu,
-    sigmoid,
-    softplus,
 )
 from derive.model.types import REAL, Domain
 from derive.strategies.laws import LawInstance, members
@@ -81,12 +78,19 @@ def pairs_of(op: str, lhs: Value, rhs: Value) -> list[Pair]:
             elif not right_matrix and rhs == 0:
                 rhs = sp.zeros(*lhs.shape)
             else:
-                raise TypeCheckError(f"the two sides have different shapes: {_shape(lhs)} and {_shape(rhs)}")
+                raise TypeCheckError(
+                    f"the two sides have different shapes: {_shape(lhs)} and {_shape(rhs)}"
+                )
         if op != "=" and op != "!=":
             raise TypeCheckError("an inequality between vectors or matrices")
         rows, cols = lhs.shape
         return [
-            Pair(op, sp.sympify(lhs[i, j]), sp.sympify(rhs[i, j]), f"[{i + 1},{j + 1}]" if cols > 1 else f"[{i + 1}]")
+            Pair(
+                op,
+                sp.sympify(lhs[i, j]),
+                sp.sympify(rhs[i, j]),
+                f"[{i + 1},{j + 1}]" if cols > 1 else f"[{i + 1}]",
+            )
             for i in range(rows)
             for j in range(cols)
         ]
@@ -117,12 +121,18 @@ class Problem:
             atoms |= _free_atoms(expr)
         self.moment_symbols = {a: info for a in atoms if (info := moment_symbol(a)) is not None}
         self.random_atoms = sorted((a for a in atoms if a in randoms), key=str)
-        self.free = sorted((a for a in atoms if a not in randoms and a not in self.moment_symbols), key=str)
+        self.free = sorted(
+            (a for a in atoms if a not in randoms and a not in self.moment_symbols), key=str
+        )
         self.domains = {a: scalars.get(a, REAL) for a in self.free}
         self.has_expect = any(e.has(Expect) for e in expressions)
         self.numpy_functions = _numpy_undefined(expressions, self.functions)
-        self.per_point = self.has_expect or any(e.has(*NUMERIC_MATRIX_FUNCTIONS) for e in expressions)
-        self.random_names = sorted({randoms[a].name for a in randoms} | {n for n, _ in self.moment_symbols.values()})
+        self.per_point = self.has_expect or any(
+            e.has(*NUMERIC_MATRIX_FUNCTIONS) for e in expressions
+        )
+        self.random_names = sorted(
+            {randoms[a].name for a in randoms} | {n for n, _ in self.moment_symbols.values()}
+        )
         self._compiled: list[tuple[object, object]] | None = None
 
     # -- concrete functions --------------------------------------------------------------
@@ -143,12 +153,19 @@ class Problem:
                 candidates = [v for v in SIMPLE_VALUES if self.domains[atom].contains(v)] or [
                     _draw(self.domains[atom], self.rng)
                 ]
-                values[atom] = candidates[(i + j * (i // len(candidates) + 1)) % len(candidates)] if i else candidates[0]
+                values[atom] = (
+                    candidates[(i + j * (i // len(candidates) + 1)) % len(candidates)]
+                    if i
+                    else candidates[0]
+                )
             points.append(self._complete(values))
         return points
 
     def random_points(self, count: int) -> list[Point]:
-        return [self._complete({a: _draw(self.domains[a], self.rng) for a in self.free}) for _ in range(count)]
+        return [
+            self._complete({a: _draw(self.domains[a], self.rng) for a in self.free})
+            for _ in range(count)
+        ]
 
     def _complete(self, values: dict[sp.Basic, Fraction]) -> Point:
         laws: dict[str, LawInstance] = {}
@@ -164,7 +181,9 @@ class Problem:
         point = Point(dict(values), laws)
         for atom in self.random_atoms:  # random variables outside E: one realisation
             law = laws[self.randoms[atom].name]
-            point.values[atom] = Fraction(round(float(law.sample(self.rng, 1)[0]), 3)).limit_denominator(1000)
+            point.values[atom] = Fraction(
+                round(float(law.sample(self.rng, 1)[0]), 3)
+            ).limit_denominator(1000)
         return point
 
     # -- float evaluation ----------------------------------------------------------------
@@ -172,14 +191,18 @@ class Problem:
     def evaluate_batch(self, points: list[Point]) -> np.ndarray:
         """Array (points, pairs, 3) of lhs, rhs and Monte-Carlo standard error."""
         if self.per_point or not points:
-            return np.array([self.evaluate(p) for p in points], dtype=float).reshape(len(points), len(self.pairs), 3)
+            rows = [self._evaluate_slowly(p) for p in points]
+            return np.array(rows, dtype=float).reshape(len(points), len(self.pairs), 3)
         if self._compiled is None:
             args = [*self.free, *self.random_atoms, *self.moment_symbols]
             flat = [e for p in self.pairs for e in (p.lhs, p.rhs)]
             self._compiled = _compile(args, flat, self.numpy_functions)
-        columns = [np.array([float(p.values[a]) for p in points]) for a in (*self.free, *self.random_atoms)]
+        columns = [
+            np.array([float(p.values[a]) for p in points]) for a in (*self.free, *self.random_atoms)
+        ]
         columns += [
-            np.array([float(p.laws[name].moment(k)) for p in points]) for name, k in self.moment_symbols.values()
+            np.array([float(p.laws[name].moment(k)) for p in points])
+            for name, k in self.moment_symbols.values()
         ]
         out = np.zeros((len(points), len(self.pairs), 3))
         with np.errstate(all="ignore"):
@@ -189,8 +212,24 @@ class Problem:
                 out[:, j, 1] = np.broadcast_to(values[2 * j + 1], (len(points),))
         return out
 
+    def evaluate(self, point: Point) -> list[tuple[float, float, float]]:
+        """(lhs, rhs, Monte-Carlo standard error) per pair at one point."""
+        return [tuple(row) for row in self.evaluate_batch([point])[0]]
+
+    def _evaluate_slowly(self, point: Point) -> list[tuple[float, float, float]]:
+        """Point by point through sympy: for Monte-Carlo expectations and matrix norms."""
+        substitution = self._float_substitution(point)
+        results = []
+        for pair in self.pairs:
+            lhs, lhs_error = self._float(pair.lhs, substitution, point)
+            rhs, rhs_error = self._float(pair.rhs, substitution, point)
+            results.append((lhs, rhs, lhs_error + rhs_error))
+        return results
+
     def _float_substitution(self, point: Point) -> dict[sp.Basic, sp.Expr]:
-        substitution: dict[sp.Basic, sp.Expr] = {a: sp.Float(float(v), 17) for a, v in point.values.items()}
+        substitution: dict[sp.Basic, sp.Expr] = {
+            a: sp.Float(float(v), 17) for a, v in point.values.items()
+        }
         for symbol, (name, k) in self.moment_symbols.items():
             substitution[symbol] = sp.Float(float(point.laws[name].moment(k)), 17)
         return substitution
@@ -211,9 +250,13 @@ class Problem:
             number = math.nan
         return number, stderr
 
-    def _monte_carlo(self, inner: sp.Expr, substitution: dict, point: Point, draws: int = 20_000) -> tuple[float, float]:
+    def _monte_carlo(
+        self, inner: sp.Expr, substitution: dict, point: Point, draws: int = 20_000
+    ) -> tuple[float, float]:
         atoms = sorted((a for a in _free_atoms(inner) if a in self.randoms), key=str)
-        fixed = self.instantiate(inner).xreplace({k: v for k, v in substitution.items() if k not in atoms})
+        fixed = self.instantiate(inner).xreplace(
+            {k: v for k, v in substitution.items() if k not in atoms}
+        )
         fn = sp.lambdify(atoms, fixed, modules=[_NUMPY_FUNCTIONS, "numpy"])
         samples = [point.laws[self.randoms[a].name].sample(self.rng, draws) for a in atoms]
         with np.errstate(all="ignore"):
@@ -282,7 +325,11 @@ def _numpy_undefined(exprs: list[sp.Expr], functions: dict) -> dict[str, object]
 
 def moment_symbol(atom: sp.Basic) -> tuple[str, int] | None:
     """`E[g]` → ("g", 1), `E[X^4]` → ("X", 4): the symbols expectation.law_moment makes."""
-    if not isinstance(atom, sp.Symbol) or not atom.name.startswith("E[") or not atom.name.endswith("]"):
+    if (
+        not isinstance(atom, sp.Symbol)
+        or not atom.name.startswith("E[")
+        or not atom.name.endswith("]")
+    ):
         return None
     inner = atom.name[2:-1]
     if "^" in inner:
@@ -297,7 +344,11 @@ def _free_atoms(expr: sp.Expr) -> set[sp.Basic]:
     for s in expr.atoms(sp.Sum, sp.Product):
         bound |= {limit[0] for limit in s.limits}
     for symbol in expr.free_symbols:
-        if isinstance(symbol, sp.Symbol) and symbol not in bound and not isinstance(symbol, sp.Dummy):
+        if (
+            isinstance(symbol, sp.Symbol)
+            and symbol not in bound
+            and not isinstance(symbol, sp.Dummy)
+        ):
             atoms.add(symbol)
     indexed_parts = {i.base.label for i in atoms if isinstance(i, sp.Indexed)}
     return {a for a in atoms if a not in indexed_parts}
@@ -333,7 +384,9 @@ def _concretize(atom: RandomAtom, values: dict[sp.Basic, Fraction]) -> RandomAto
 
 def _to_float(value: sp.Expr) -> float:
     if value.has(*NUMERIC_MATRIX_FUNCTIONS):
-        value = value.replace(lambda e: isinstance(e, NUMERIC_MATRIX_FUNCTIONS), _numeric_matrix_function)
+        value = value.replace(
+            lambda e: isinstance(e, NUMERIC_MATRIX_FUNCTIONS), _numeric_matrix_function
+        )
     number = complex(value.evalf(17))
     if abs(number.imag) > 1e-9 * max(1.0, abs(number.real)):
         return math.nan
@@ -369,7 +422,9 @@ def _largest(values: Iterable[sp.Expr]) -> sp.Expr:
 # -- concrete smooth functions ---------------------------------------------------------
 
 
-def _concrete_functions(pairs: list[Pair], rng: np.random.Generator) -> dict[str, tuple[tuple[sp.Symbol, ...], sp.Expr]]:
+def _concrete_functions(
+    pairs: list[Pair], rng: np.random.Generator
+) -> dict[str, tuple[tuple[sp.Symbol, ...], sp.Expr]]:
     arities: dict[str, int] = {}
     for pair in pairs:
         for expr in (pair.lhs, pair.rhs):
@@ -387,7 +442,9 @@ def _random_smooth(arity: int, rng: np.random.Generator) -> tuple[tuple[sp.Symbo
     def r(scale: int = 4) -> sp.Rational:
         return sp.Rational(int(rng.integers(-scale, scale + 1)) or 1, int(rng.integers(1, 4)))
 
-    expr = sum((r() * sp.sin(sum((r() * x for x in xs), sp.S.Zero) + r()) for _ in range(2)), sp.S.Zero)
+    expr = sum(
+        (r() * sp.sin(sum((r() * x for x in xs), sp.S.Zero) + r()) for _ in range(2)), sp.S.Zero
+    )
     expr += sum((r() * x * y for i, x in enumerate(xs) for y in xs[i:]), sp.S.Zero)
     expr += sum((r() * x for x in xs), sp.S.Zero)
     return xs, expr

@@ -45,7 +45,7 @@ def decide_property(prop: Property, *, seed: int, budget: Budget) -> Verdict:
     )
 
 
-def _instances(simple: list, prop: Property, rng: np.random.Generator):  # noqa: ANN202
+def _instances(simple: list, prop: Property, rng: np.random.Generator):
     yield from simple
     if prop.draw is not None:
         for _ in range(prop.trials):

@@ -20,7 +20,15 @@ from derive.model.types import Scalar
 from derive.strategies import induction
 from derive.strategies.instances import Instance, build, structural_integers
 from derive.strategies.numeric import Pair, Point, Problem
-from derive.strategies.search import UNDECIDED, Failure, confirm, first_violation, max_error, shrink, violates
+from derive.strategies.search import (
+    UNDECIDED,
+    Failure,
+    confirm,
+    first_violation,
+    max_error,
+    shrink,
+    violates,
+)
 from derive.strategies.symbolic import prove_nonzero, prove_sign, prove_zero, refine_domains
 from derive.verdict import Counterexample, Status, Trials, Verdict, error, unknown
 
@@ -52,12 +60,16 @@ def _with_series(instance: Instance, statement: Statement) -> Instance:
         difference = pair.lhs - pair.rhs
         for k in range(order):
             coefficient = sp.diff(difference, eta, k).subs(eta, 0)
-            pairs.append(Pair("=", coefficient, sp.S.Zero, f"{pair.label} coefficient of {name}^{k}"))
+            pairs.append(
+                Pair("=", coefficient, sp.S.Zero, f"{pair.label} coefficient of {name}^{k}")
+            )
     instance.pairs = pairs
     return instance
 
 
-def decide_statement(statement: Statement, *, seed: int, budget: Budget, trials: int = 200) -> Verdict:
+def decide_statement(
+    statement: Statement, *, seed: int, budget: Budget, trials: int = 200
+) -> Verdict:
     rng = np.random.default_rng(seed)
     instances = _Instances(statement)
     try:
@@ -67,10 +79,21 @@ def decide_statement(statement: Statement, *, seed: int, budget: Budget, trials:
         instances.get(proof_grid[0])  # surface construction errors first
     except DeriveError as exc:
         return error(str(exc), "construction")
-    except (TypeError, ValueError, AttributeError, IndexError, KeyError, NotImplementedError) as exc:
-        return error(f"the statement could not be built: {type(exc).__name__}: {exc}", "construction")
+    except (
+        TypeError,
+        ValueError,
+        AttributeError,
+        IndexError,
+        KeyError,
+        NotImplementedError,
+    ) as exc:
+        return error(
+            f"the statement could not be built: {type(exc).__name__}: {exc}", "construction"
+        )
 
-    screen = _screen(instances, numeric_grid, rng, budget, per_size=max(12, trials // (4 * len(numeric_grid))))
+    screen = _screen(
+        instances, numeric_grid, rng, budget, per_size=max(12, trials // (4 * len(numeric_grid)))
+    )
     if isinstance(screen, Verdict):
         return screen
     steps: list[str] = []
@@ -95,15 +118,27 @@ def _numeric_grid(statement: Statement, structural: list[str]) -> list[dict[str,
     choices = []
     for name in structural:
         decl = statement.context.lookup(name)
-        low = int(decl.domain.lower) if isinstance(decl, Scalar) and decl.domain.lower is not None else 0
+        low = (
+            int(decl.domain.lower)
+            if isinstance(decl, Scalar) and decl.domain.lower is not None
+            else 0
+        )
         low += 1 if isinstance(decl, Scalar) and decl.domain.lower_open else 0
         choices.append([low, low + 1, low + 2, low + 4, low + 7])
     combos = list(itertools.product(*choices))[:12]
-    return [{**sizes, **dict(zip(structural, combo, strict=True))} for sizes in grid[:3] for combo in combos]
+    return [
+        {**sizes, **dict(zip(structural, combo, strict=True))}
+        for sizes in grid[:3]
+        for combo in combos
+    ]
 
 
 def _screen(
-    instances: _Instances, grid: list[dict[str, int]], rng: np.random.Generator, budget: Budget, per_size: int
+    instances: _Instances,
+    grid: list[dict[str, int]],
+    rng: np.random.Generator,
+    budget: Budget,
+    per_size: int,
 ) -> Verdict | Trials | None:
     """A quick search for a counterexample over every numeric size."""
     checked, worst = 0, 0.0
@@ -128,7 +163,9 @@ def _screen(
     return Trials(checked, tuple(_describe_sizes(s) for s in grid if s), worst) if checked else None
 
 
-def _refute(problem: Problem, points: list[Point], budget: Budget, sizes: dict[str, int]) -> Verdict | None:
+def _refute(
+    problem: Problem, points: list[Point], budget: Budget, sizes: dict[str, int]
+) -> Verdict | None:
     found = first_violation(problem, points)
     attempts = 0
     while found is not None and attempts < 5 and budget.remaining > 0:
@@ -152,7 +189,9 @@ def _refuted(failure: Failure, problem: Problem, sizes: dict[str, int]) -> Verdi
     note = f"at {sizes_note}" if sizes_note else ""
     if failure.pair.label:
         note = f"{note} entry {failure.pair.label}".strip()
-    counterexample = Counterexample(tuple(values), failure.lhs, failure.rhs, failure.confirmed, note)
+    counterexample = Counterexample(
+        tuple(values), failure.lhs, failure.rhs, failure.confirmed, note
+    )
     return Verdict(
         Status.REFUTED,
         "counterexample search",
@@ -175,12 +214,12 @@ def _present(point: Point, problem: Problem) -> list[tuple[str, str]]:
             scalars.append((name.replace("[", "_").replace("]", ""), text))
     for stem, entries in grouped.items():
         scalars.append((stem, _matrix_text(entries)))
+    families = {atom.name: atom.family for atom in problem.randoms.values()}
+    used = {problem.randoms[a].name for a in problem.random_atoms}
+    used |= {name for name, _ in problem.moment_symbols.values()}
     for name, law in sorted(point.laws.items()):
-        if any(problem.randoms[a].name == name for a in problem.randoms) or any(
-            n == name for n, _ in problem.moment_symbols.values()
-        ):
-            if law.family != "bernoulli" or any(n == name for n, _ in problem.moment_symbols.values()):
-                scalars.append((f"law of {name}", law.describe()))
+        if name in used and families.get(name) in ("generic", "symmetric", "whitened"):
+            scalars.append((f"law of {name}", law.describe()))  # the family member that failed
     return scalars
 
 
@@ -215,11 +254,15 @@ def _prove(
             if rung is None:
                 if structural and all(p.op == "=" for p in instance.pairs):
                     return induction.prove(statement, structural, sizes, proof_budget, steps)
-                steps.append(f"no symbolic proof found at {_describe_sizes(sizes) or 'the given sizes'}")
+                steps.append(
+                    f"no symbolic proof found at {_describe_sizes(sizes) or 'the given sizes'}"
+                )
                 return None
             used.add(rung)
         rungs |= used
-        steps.append(f"proved {_describe_sizes(sizes) or ''} by {', '.join(sorted(used))}".replace("  ", " "))
+        steps.append(
+            f"proved {_describe_sizes(sizes) or ''} by {', '.join(sorted(used))}".replace("  ", " ")
+        )
     method = "symbolic: " + ", ".join(sorted(rungs))
     where = "; ".join(_describe_sizes(s) for s in grid if s)
     return method, f"proved{' at ' + where if where else ''} by {', '.join(sorted(rungs))}"
@@ -281,6 +324,9 @@ def _verify(
                         return _refuted(result, problem, sizes)
                     undecided += result == UNDECIDED
             total += defined
+        spot = _spot_check(problem, points[:SPOT_CHECKS], budget)
+        if spot is not None:
+            return _refuted(spot, problem, sizes)
         error_seen, _ = max_error(problem, points)
         worst = max(worst, error_seen)
     evidence = Trials(total, tuple(_describe_sizes(s) for s in grid if s), worst, seed)
@@ -293,7 +339,13 @@ def _verify(
             seed=seed,
         )
     if total < 10:
-        return unknown("too few points where both sides are defined", "numeric", trials=evidence, steps=steps, seed=seed)
+        return unknown(
+            "too few points where both sides are defined",
+            "numeric",
+            trials=evidence,
+            steps=steps,
+            seed=seed,
+        )
     return Verdict(
         Status.VERIFIED,
         "numeric trials",
@@ -302,6 +354,23 @@ def _verify(
         trials=evidence,
         seed=seed,
     )
+
+
+SPOT_CHECKS = 3  # points per size re-evaluated exactly even when floating point agreed
+
+
+def _spot_check(problem: Problem, points: list[Point], budget: Budget) -> Failure | None:
+    """Exact evaluation at a few points: differences below floating-point resolution
+    (x + 10^-30 = x) are invisible to the trials but not to exact arithmetic."""
+    spot_budget = Budget(min(budget.remaining * 0.2, 5.0))
+    for point in points:
+        for pair in problem.pairs:
+            if spot_budget.remaining <= 0:
+                return None
+            result = confirm(problem, point, pair, spot_budget)
+            if isinstance(result, Failure):
+                return result
+    return None
 
 
 def _describe_sizes(sizes: dict[str, int] | tuple) -> str:

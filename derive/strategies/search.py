@@ -70,7 +70,9 @@ def max_error(problem: Problem, points: list[Point]) -> tuple[float, int]:
     finite = np.isfinite(lhs) & np.isfinite(rhs)
     defined = int(finite.all(axis=1).sum())
     with np.errstate(all="ignore"):
-        errors = np.where(finite, np.abs(lhs - rhs) / np.maximum(1.0, np.maximum(np.abs(lhs), np.abs(rhs))), 0.0)
+        errors = np.where(
+            finite, np.abs(lhs - rhs) / np.maximum(1.0, np.maximum(np.abs(lhs), np.abs(rhs))), 0.0
+        )
     equalities = np.array([p.op == "=" for p in problem.pairs])
     worst = float(errors[:, equalities].max()) if equalities.any() and errors.size else 0.0
     return worst, defined

@@ -14,6 +14,7 @@ from fractions import Fraction
 import sympy as sp
 
 from derive.budget import Budget, BudgetExceeded, deadline
+from derive.model.cases import reachable, single_point
 from derive.model.functions import relu, sigmoid, softplus
 from derive.model.types import Domain
 
@@ -27,9 +28,13 @@ class Rung:
 
 def _to_exp(expr: sp.Expr) -> sp.Expr:
     """Every activation and hyperbolic function written with exp."""
-    return expr.rewrite(sigmoid, sp.exp).rewrite(softplus, sp.exp).rewrite(sp.tanh, sp.exp).rewrite(
-        sp.sinh, sp.exp
-    ).rewrite(sp.cosh, sp.exp)
+    return (
+        expr.rewrite(sigmoid, sp.exp)
+        .rewrite(softplus, sp.exp)
+        .rewrite(sp.tanh, sp.exp)
+        .rewrite(sp.sinh, sp.exp)
+        .rewrite(sp.cosh, sp.exp)
+    )
 
 
 def _exp_normal(expr: sp.Expr) -> sp.Expr:
@@ -39,7 +44,9 @@ def _exp_normal(expr: sp.Expr) -> sp.Expr:
 
 def _piecewise(expr: sp.Expr) -> sp.Expr:
     """max, min, |x|, ReLU and steps as piecewise functions, simplified branch by branch."""
-    rewritten = expr.rewrite(relu, sp.Piecewise).rewrite(sp.Max, sp.Piecewise).rewrite(sp.Min, sp.Piecewise)
+    rewritten = (
+        expr.rewrite(relu, sp.Piecewise).rewrite(sp.Max, sp.Piecewise).rewrite(sp.Min, sp.Piecewise)
+    )
     rewritten = rewritten.rewrite(sp.Abs, sp.Piecewise).rewrite(sp.Heaviside, sp.Piecewise)
     rewritten = rewritten.rewrite(sp.sign, sp.Piecewise)
     folded = sp.piecewise_fold(rewritten)
@@ -75,7 +82,8 @@ def combine_sums(expr: sp.Expr) -> sp.Expr:
             rest.append(term)
     canonical = sp.Symbol("_i", integer=True)
     combined = [
-        sp.Sum(sp.simplify(sp.Add(*bodies)), (canonical, low, high)) for (low, high), bodies in groups.items()
+        sp.Sum(sp.simplify(sp.Add(*bodies)), (canonical, low, high))
+        for (low, high), bodies in groups.items()
     ]
     return sp.Add(*rest, *(c for c in combined if c.function != 0))
 
@@ -91,7 +99,9 @@ LADDER = (
 )
 
 
-def prove_zero(expr: sp.Expr, budget: Budget, domains: dict[sp.Symbol, Domain] | None = None) -> str | None:
+def prove_zero(
+    expr: sp.Expr, budget: Budget, domains: dict[sp.Symbol, Domain] | None = None
+) -> str | None:
     """The name of the first rung that reduces `expr` to 0, or None."""
     if expr == 0:
         return LADDER[0].name
@@ -111,7 +121,14 @@ def prove_zero(expr: sp.Expr, budget: Budget, domains: dict[sp.Symbol, Domain] |
                     return rung.name
         except BudgetExceeded:
             continue
-        except (TypeError, ValueError, NotImplementedError, AttributeError, RecursionError, ZeroDivisionError):
+        except (
+            TypeError,
+            ValueError,
+            NotImplementedError,
+            AttributeError,
+            RecursionError,
+            ZeroDivisionError,
+        ):
             continue  # a rung that cannot handle this expression says nothing
     return None
 
@@ -125,26 +142,21 @@ def _is_zero(expr: sp.Expr, original: sp.Expr) -> bool:
 
 
 def _zero_by_cases(piecewise: sp.Piecewise, original: sp.Expr) -> bool:
-    """Every branch that can be reached is 0, or is a single point where the original
-    expression is undefined (u = 0 in γu/|u|): the statement says nothing there."""
-    earlier: list[sp.Basic] = []
-    for value, condition in piecewise.args:
-        reached = sp.And(condition, *(sp.Not(c) for c in earlier)).simplify()
-        earlier.append(condition)
-        if reached == sp.false or value == 0 or sp.simplify(value) == 0:
+    """Every branch that can be reached is 0, or is a single point where it vanishes or
+    where the original expression is undefined (u = 0 in γu/|u|: the statement says
+    nothing there)."""
+    for value, condition in reachable(piecewise):
+        if value == 0 or sp.simplify(value) == 0:
             continue
-        if isinstance(reached, sp.Eq) and _undefined_at(original, reached):
-            continue
+        point = single_point(condition)
+        if point is not None:
+            symbol, at = point
+            if sp.simplify(value.subs(symbol, at)) == 0 or original.subs(symbol, at).has(
+                sp.zoo, sp.nan, sp.oo
+            ):
+                continue
         return False
     return True
-
-
-def _undefined_at(expr: sp.Expr, point: sp.Eq) -> bool:
-    symbols = list(point.free_symbols)
-    if len(symbols) != 1:
-        return False
-    roots = sp.solve(point.lhs - point.rhs, symbols[0])
-    return len(roots) == 1 and expr.subs(symbols[0], roots[0]).has(sp.zoo, sp.nan, sp.oo)
 
 
 def prove_sign(expr: sp.Expr, strict: bool, budget: Budget) -> str | None:
