@@ -57,6 +57,14 @@ def decide(check: Statement | Property | Extremum, settings: Settings = Settings
     return replace(verdict, seconds=time.monotonic() - start, seed=settings.seed)
 
 
+def _preload() -> None:
+    """Import the strategies before forking, so each child starts with them loaded
+    (copy-on-write) instead of paying seconds of imports per claim."""
+    import derive.strategies.extrema
+    import derive.strategies.properties
+    import derive.strategies.relation  # noqa: F401
+
+
 def check_claims(
     claims: Sequence[Claim],
     settings: Settings = Settings(),
@@ -73,6 +81,7 @@ def check_claims(
         if on_result:
             on_result(claims[index], verdict)
 
+    _preload()
     tasks = [(i, decide, (c.check, settings)) for i, c in enumerate(claims)]
     run_many(tasks, workers=workers, timeout=settings.timeout + GRACE, on_done=done)
     return [v for v in verdicts if v is not None]
@@ -81,6 +90,7 @@ def check_claims(
 def prove(statement: Statement, settings: Settings = Settings()) -> Verdict:
     """Decide one ad-hoc statement in a killable child process."""
     results: list[Verdict] = []
+    _preload()
     run_many(
         [(0, decide, (statement, settings))],
         workers=1,

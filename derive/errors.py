@@ -22,6 +22,8 @@ class ParseError(DeriveError, ValueError):
 
     def render(self) -> str:
         """The message, the offending line and a caret under the column."""
+        if not self.text:  # found after parsing (a limit met while evaluating): no line to show
+            return self.message
         line_start = self.text.rfind("\n", 0, self.column) + 1
         line_end = self.text.find("\n", self.column)
         line = self.text[line_start : line_end if line_end >= 0 else len(self.text)]

@@ -37,6 +37,15 @@ class RandomAtom:
     position: int = 0
 
 
+def as_expr(value: object) -> sp.Expr:
+    """A sympy number or expression from one (never from text: nothing here parses)."""
+    if isinstance(value, sp.Basic):
+        return value  # type: ignore[return-value]
+    if isinstance(value, int):
+        return sp.Integer(value)
+    raise TypeError(f"not an expression: {type(value).__name__}")
+
+
 class Expect(sp.Function):
     """An expectation that moment algebra could not compute: estimated numerically."""
 
@@ -45,7 +54,7 @@ def expectation(value: sp.Expr | sp.MatrixBase, randoms: dict[sp.Basic, RandomAt
     if isinstance(value, sp.MatrixBase):
         return sp.ImmutableMatrix(value.applyfunc(lambda e: expectation(e, randoms)))
     try:
-        return _expect(sp.sympify(value), randoms)
+        return _expect(as_expr(value), randoms)
     except Unsupported:
         return Expect(value)
 

@@ -44,6 +44,7 @@ from derive.model.types import (
     Vector,
 )
 from derive.parsing.limits import LIMITS
+from derive.parsing.names import GREEK_COMMANDS
 
 Value = sp.Expr | sp.ImmutableMatrix
 
@@ -348,7 +349,17 @@ class Lowering:
             return self._builtin(builtin, node)
         if isinstance(decl, Function) or (decl is None and name in CONVENTIONAL_FUNCTIONS):
             return self._undefined(name, node)
-        # a name that is not a function, followed by brackets: a product
+        # a name that is not a function, followed by brackets: a product, as in x(a + b)
+        if (
+            decl is None
+            and definition is None
+            and len(name) > 1
+            and "_" not in name
+            and name not in _GREEK
+        ):
+            raise TypeCheckError(
+                f"unknown function '{name}' (declare it with --let '{name}: function')"
+            )
         if node.derivative:
             raise TypeCheckError(f"'{name}' is not a function, so {name}' means nothing")
         return self.lower(ast.Mul((ast.Name(name, node.pos), *node.args), node.pos))
@@ -705,4 +716,5 @@ _MATRIX_BUILTINS = {
     "lambda_max": _square("lambda_max", LambdaMax),
     "spectral_radius": _square("spectral_radius", SpectralRadius),
 }
+_GREEK = set(GREEK_COMMANDS)
 _BUILTIN_CALLS = set(_ELEMENTWISE) | set(_MATRIX_BUILTINS) | {"max", "min"}

@@ -65,7 +65,7 @@ def _exact(f, z, value, at, claim: Extremum, upper: bool, budget: Budget, steps:
             if upper
             else min(candidates, key=lambda v: float(v))
         )
-    if best is None or prove_zero(sp.sympify(best - value), Budget(budget.share(0.3))) is None:
+    if best is None or prove_zero(best - value, Budget(budget.share(0.3))) is None:
         shown = "unbounded" if best is None else str(best)
         return Verdict(
             Status.REFUTED,

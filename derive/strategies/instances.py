@@ -9,7 +9,7 @@ import sympy as sp
 from derive.claim import Statement
 from derive.errors import TypeCheckError
 from derive.model import ast
-from derive.model.lower import Lowered, Lowering, Value
+from derive.model.lower import IDENTITY, Lowered, Lowering, Value
 from derive.model.types import Context, Random, Scalar, Sequence
 from derive.parsing import parse_statement
 from derive.strategies.numeric import Pair, pairs_of
@@ -75,12 +75,23 @@ def build(
     sides = []
     pairs: list[Pair] = []
     for link in links:
-        left, right = lowering.lower(link.lhs), lowering.lower(link.rhs)
+        left, right = _side(lowering, link.lhs), _side(lowering, link.rhs)
         if rules:
             left, right = _rewrite(left, rules), _rewrite(right, rules)
         sides.append((link.op, left, right))
         pairs.extend(pairs_of(link.op, left, right))
     return Instance(sizes, pairs, lowering.found, sides)
+
+
+def _side(lowering: Lowering, node: ast.Node) -> Value:
+    """One side of a relation: `I` alone is the number 1; a side that divides by zero
+    everywhere is an error in the statement, not something to sample."""
+    value = lowering.lower(node)
+    if value is IDENTITY:
+        return sp.S.One
+    if value.has(sp.zoo, sp.nan):
+        raise TypeCheckError("the statement divides by zero (or is otherwise undefined) everywhere")
+    return value
 
 
 def _rewrite(value: Value, rules: dict[sp.Basic, sp.Basic]) -> Value:

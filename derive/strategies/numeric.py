@@ -21,7 +21,7 @@ from fractions import Fraction
 import numpy as np
 import sympy as sp
 
-from derive.model.expectation import Expect, RandomAtom
+from derive.model.expectation import Expect, RandomAtom, as_expr
 from derive.model.functions import (
     NUMERIC_MATRIX_FUNCTIONS,
     LambdaMax,
@@ -87,14 +87,14 @@ def pairs_of(op: str, lhs: Value, rhs: Value) -> list[Pair]:
         return [
             Pair(
                 op,
-                sp.sympify(lhs[i, j]),
-                sp.sympify(rhs[i, j]),
+                as_expr(lhs[i, j]),
+                as_expr(rhs[i, j]),
                 f"[{i + 1},{j + 1}]" if cols > 1 else f"[{i + 1}]",
             )
             for i in range(rows)
             for j in range(cols)
         ]
-    return [Pair(op, sp.sympify(lhs), sp.sympify(rhs))]
+    return [Pair(op, as_expr(lhs), as_expr(rhs))]
 
 
 def _shape(value: Value) -> str:
@@ -378,7 +378,7 @@ def _draw(domain: Domain, rng: np.random.Generator) -> Fraction:
 def _concretize(atom: RandomAtom, values: dict[sp.Basic, Fraction]) -> RandomAtom:
     """A law whose parameters mention declared names (`Bernoulli(p)`), at the point."""
     substitution = {a: sp.Rational(v.numerator, v.denominator) for a, v in values.items()}
-    params = tuple(sp.sympify(p).xreplace(substitution) for p in atom.params)
+    params = tuple(as_expr(p).xreplace(substitution) for p in atom.params)
     return RandomAtom(atom.name, atom.family, params, atom.group, atom.position)
 
 
