@@ -40,6 +40,8 @@ examples:
   derive prove --let 'u: vector(n)' 'norm(u)^2 = transpose(u) u'
   derive prove --random 'X ~ Normal(0, 1)' 'E[X^2] = 1'
 
+A statement that begins with '-' goes after '--':  derive prove -- '-x^2 <= 0'
+
 exit status: 0 proved or verified, 1 refuted, 3 unknown, 2 bad input or error
 """
 
@@ -192,8 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
     prove.add_argument(
         "--context",
         metavar="ID",
-        help="start from the names of a library claim (or of every claim whose id starts "
-        "with ID)",
+        help="start from the names of a library claim (or of every claim whose id starts with ID)",
     )
     notation = prove.add_mutually_exclusive_group()
     notation.add_argument(
@@ -297,7 +298,7 @@ def _check(args: argparse.Namespace) -> int:
     settings = Settings(seed=args.seed, timeout=args.timeout)
     _warm_up()
     start = time.monotonic()
-    if not args.json and sys.stderr.isatty():
+    if not args.json and _isatty(sys.stderr):
         verdicts = _check_with_progress(claims, settings, args.workers)
     else:
         verdicts = check_claims(claims, settings, workers=args.workers)
@@ -421,9 +422,20 @@ def _prove(args: argparse.Namespace) -> int:
 
 
 def _console(*, stderr: bool = False) -> Console:
+    """A rich console; written to a file or pipe (a CI log), it is 120 columns wide
+    unless COLUMNS says otherwise, rather than rich's 80."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False)
+    stream = sys.stderr if stderr else sys.stdout
+    wide = not _isatty(stream) and not os.environ.get("COLUMNS")
+    return Console(stderr=stderr, highlight=False, width=120 if wide else None)
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):  # a replaced or closed stream
+        return False
 
 
 def _library() -> list[Claim]:
@@ -436,9 +448,7 @@ def _library() -> list[Claim]:
     except Exception as exc:  # a claim module that does not import: the author's to fix
         if os.environ.get("DERIVE_DEBUG") == "1":
             raise
-        raise UsageError(
-            f"cannot load the claim library: {type(exc).__name__}: {exc}"
-        ) from None
+        raise UsageError(f"cannot load the claim library: {type(exc).__name__}: {exc}") from None
 
 
 def _select(selectors: list[str], source: str | None) -> list[Claim]:
@@ -489,7 +499,6 @@ def _context_of(prefix: str) -> Context:
 
 def _declaration(option: str, text: str) -> tuple[str, Decl]:
     from derive.model.types import Function, Random
-
     from derive.parsing.declarations import parse_declaration
 
     try:

@@ -50,7 +50,7 @@ _FAMILIES = {"normal": "normal", "n": "normal", "gaussian": "normal", "bern": "b
 _BOUNDS = {"<": (False, True), "<=": (False, False), ">": (True, True), ">=": (True, False)}
 _NEGATIVE = Domain(upper=Fraction(0), upper_open=True)
 
-T = TypeVar("T")
+_T = TypeVar("_T")
 
 
 class _Cursor:
@@ -219,10 +219,10 @@ def _shape_or_sequence(cursor: _Cursor) -> Shape | Sequence:
     return Sequence()
 
 
-def _items(cursor: _Cursor, item: Callable[[], T], what: str) -> list[T]:
+def _items(cursor: _Cursor, item: Callable[[], _T], what: str) -> list[_T]:
     """`(a, b, ...)` after the '(' (already consumed), up to and including the ')'."""
     opener = cursor.tokens[cursor.i - 1]
-    items: list[T] = []
+    items: list[_T] = []
     while not cursor.accept(")"):
         if cursor.peek().kind == "end":
             cursor.fail(opener, "'(' is never closed")

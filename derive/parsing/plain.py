@@ -8,6 +8,8 @@ count during the descent), so no input can make it raise anything else.
 
 Precedence, loosest first: relations; `+ -`; `* / @ ⊙` and juxtaposition (`2x`);
 unary minus; `^` (right-associative, so `-x^2` is `-(x^2)` and `2^-1` is allowed).
+Brackets `()`, `[]` and `{}` group; a leading `||` always opens a norm, so write
+`abs(abs(a) - b)` rather than `||a| - b|`.
 """
 
 from __future__ import annotations
@@ -70,17 +72,15 @@ _ONE_CHAR = {c: c for c in "+-*/^()[]{},|'=<>_⊙‖"} | {
     "≥": ">=",
     "≠": "!=",
 }
+_CLOSERS = {"(": ")", "[": "]", "{": "}"}
 _RELATIONS = frozenset({"=", "!=", "<", "<=", ">", ">=", ":="})
 
 # Keywords with their own syntax; they are never plain names or calls.
-SPECIAL_FORMS = frozenset(
-    {"E", "Var", "diff", "grad", "Sum", "sum", "Product", "prod", "norm", "transpose"}
-    | {"hadamard", "abs"}
-)
-_FORM_ARITY = {"diff": (2, 3), "grad": (2, 2), "norm": (1, 2), "transpose": (1, 1)} | {
-    "hadamard": (2, 2),
-    "abs": (1, 1),
-}
+_FORM_ARITY = {
+    "diff": (2, 3), "grad": (2, 2), "norm": (1, 2),
+    "transpose": (1, 1), "hadamard": (2, 2), "abs": (1, 1),
+}  # fmt: skip
+SPECIAL_FORMS = frozenset({"E", "Var", "Sum", "sum", "Product", "prod", *_FORM_ARITY})
 _NORM_KINDS = {"F": "F", "fro": "F", "inf": "inf"}
 
 _N = TypeVar("_N", bound=Node)
@@ -88,7 +88,7 @@ _N = TypeVar("_N", bound=Node)
 
 @dataclass(frozen=True)
 class Token:
-    """One lexeme: `kind` is "num", "name", "end" or the canonical operator."""
+    """One lexeme: `kind` is "num", "name", "end", "error" or the canonical operator."""
 
     kind: str
     text: str  # as written, for messages
@@ -320,7 +320,7 @@ class _Parser:
             return top != "|" and not (top == "||" and self.adjacent_bars())
         if tok.kind == "‖":
             return top != "‖"
-        return tok.kind in ("num", "name", "(", "[")
+        return tok.kind in ("num", "name") or tok.kind in _CLOSERS
 
     def factor(self) -> Node:
         tok = self.peek()
@@ -350,9 +350,9 @@ class _Parser:
             return self.add(Num(tok.value, pos=tok.pos))  # type: ignore[arg-type]
         if tok.kind == "name":
             return self.name_operand()
-        if tok.kind in ("(", "["):
+        if tok.kind in _CLOSERS:  # `{...}` too: people type `e^{-x}` at a terminal
             self.next()
-            return self.enclosed(tok, ")" if tok.kind == "(" else "]")
+            return self.enclosed(tok, _CLOSERS[tok.kind])
         if tok.kind == "|" and self.adjacent_bars():
             self.i += 2
             return self.norm_suffix(tok, self.enclosed(tok, "||"))

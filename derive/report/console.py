@@ -74,7 +74,7 @@ def results_table(claims: Sequence[Claim], verdicts: Sequence[Verdict]) -> Table
     table.add_column("id", no_wrap=True, overflow="fold")
     table.add_column("expected", no_wrap=True)
     table.add_column("status", no_wrap=True)
-    table.add_column("method", ratio=1)
+    table.add_column("method", ratio=1, min_width=12, no_wrap=True, overflow="ellipsis")
     table.add_column("time", justify="right", no_wrap=True)
     table.add_column("", no_wrap=True)
     for c, v in zip(claims, verdicts, strict=True):

@@ -30,14 +30,15 @@ from derive.model.types import (
     Matrix,
     Random,
     Scalar,
-    Sequence as SequenceDecl,
     Vector,
 )
+from derive.model.types import Sequence as SequenceDecl
 from derive.verdict import Expect, Status, Verdict, passes
 
 __all__ = [
     "Tally",
     "check_document",
+    "check_text",
     "claim_dict",
     "context_lines",
     "dumps",
@@ -71,8 +72,9 @@ def verdict_dict(
     expect = claim.expect if claim else Expect.HOLDS
     if claim is not None:
         data |= {"id": claim.id, "title": claim.title, "source": claim.source}
-        if isinstance(claim.check, Statement):
-            data["statement"] = claim.check.text
+        text = check_text(claim.check)
+        if text:
+            data["statement"] = text
         data["expect"] = claim.expect.value
     else:
         data["title"] = title
@@ -105,7 +107,7 @@ def verdict_dict(
             "note": example.note,
         },
         "reason": verdict.reason,
-        "notes": list(verdict.notes),
+        "verdict_notes": list(verdict.notes),
         "seconds": round(verdict.seconds, 3),
         "seed": verdict.seed,
     }
@@ -114,31 +116,56 @@ def verdict_dict(
 
 def claim_dict(claim: Claim, *, details: bool = False) -> dict[str, Any]:
     """A claim as listed by `derive list`; `details` adds what `derive show` prints."""
+    check = claim.check
     data: dict[str, Any] = {
         "id": claim.id,
         "title": claim.title,
         "source": claim.source,
         "course": claim.course,
         "expect": claim.expect.value,
-        "kind": "statement" if isinstance(claim.check, Statement) else "property",
+        "kind": type(check).__name__.lower(),
     }
-    check = claim.check
-    if isinstance(check, Statement):
-        data["statement"] = check.text
+    text = check_text(check)
+    if text:
+        data["statement"] = text
+    if isinstance(check, Property):
+        data["describe"] = check.describe
+    if isinstance(check, Statement) and check.also:
+        data["also"] = list(check.also)
     if not details:
         return data
     data["notes"] = claim.notes
+    if isinstance(check, Property):
+        data["property"] = {"kind": check.kind, "exact": check.exact, "trials": check.trials}
+    context = getattr(check, "context", None)
+    if isinstance(context, Context):
+        data["context"] = context_lines(context)
     if isinstance(check, Statement):
-        data["reads_as"] = _reads_as(check)
-        data["context"] = context_lines(check.context)
+        data["reads_as"] = _reads_as(check.text, check.latex)
         data["given"] = list(check.given)
         data["sizes"] = [_sizes_text(s) for s in check.sizes if s]
         data["numeric_sizes"] = [_sizes_text(s) for s in check.numeric_sizes if s]
         data["up_to"] = f"O({check.up_to[0]}^{check.up_to[1]})" if check.up_to else None
-    else:
-        data["describe"] = check.describe
-        data["property"] = {"kind": check.kind, "exact": check.exact, "trials": check.trials}
     return data
+
+
+def check_text(check: object) -> str:
+    """What a claim asserts, in one line: the statement, or an extremum such as
+    `max over z of sigmoid'(z) = 1/4, at z = 0`; "" for a property test."""
+    if isinstance(check, Statement):
+        return check.text
+    if isinstance(check, Property):
+        return ""
+    expr, var, value = (getattr(check, key, None) for key in ("expr", "var", "value"))
+    if not all(isinstance(v, str) for v in (expr, var, value)):
+        return ""
+    text = f"{getattr(check, 'kind', 'max')} over {var} of {expr} = {value}"
+    at = getattr(check, "at", None)
+    if at:
+        text += f", at {var} = {at}"
+    elif getattr(check, "attained", True) is False:
+        text += ", not attained"
+    return text
 
 
 @dataclass(frozen=True)
@@ -281,34 +308,43 @@ def statement_lines(claim: Claim) -> list[tuple[str, str]]:
     """(label, text) rows describing what a claim asserts, for `derive show`."""
     check = claim.check
     if isinstance(check, Property):
+        tried = "simple instances" + (
+            f", then up to {check.trials} random ones" if check.draw is not None else " only"
+        )
+        exact = "exact" if check.exact else "floating point"
         rows = [("checks", check.describe or "(a property test)")]
-        exact = ", exact" if check.exact else ""
-        rows.append(("property", f"{check.kind}{exact}, up to {check.trials} random instances"))
+        rows.append(("property", f"{check.kind}, {exact}; {tried}"))
         return rows
-    rows = [("statement", check.text)]
-    reads_as = _reads_as(check)
-    if reads_as and reads_as != check.text:
-        rows.append(("reads as", reads_as))
-    if check.up_to:
-        rows.append(("up to", f"O({check.up_to[0]}^{check.up_to[1]})"))
-    context = context_lines(check.context)
-    rows += [("let", line) for line in context["let"]]
-    rows += [("assume", line) for line in context["assume"]]
-    rows += [("where", line) for line in context["where"]]
-    rows += [("given", text) for text in check.given]
-    sizes = [_sizes_text(s) for s in check.sizes if s]
-    if sizes:
-        rows.append(("sizes", "; ".join(sizes)))
+    rows = []
+    if isinstance(check, Statement):
+        for label, text in [("statement", check.text), *(("and", t) for t in check.also)]:
+            rows.append((label, text))
+            reads_as = _reads_as(text, check.latex)
+            if reads_as and reads_as != text:
+                rows.append(("reads as", reads_as))
+        if check.up_to:
+            rows.append(("up to", f"O({check.up_to[0]}^{check.up_to[1]})"))
+    else:
+        rows.append((type(check).__name__.lower(), check_text(check)))
+    context = getattr(check, "context", None)
+    if isinstance(context, Context):
+        lines = context_lines(context)
+        rows += [(label, line) for label in ("let", "assume", "where") for line in lines[label]]
+    if isinstance(check, Statement):
+        rows += [("given", text) for text in check.given]
+        sizes = [_sizes_text(s) for s in check.sizes if s]
+        if sizes:
+            rows.append(("sizes", "; ".join(sizes)))
     return rows
 
 
-def _reads_as(statement: Statement) -> str:
-    """The statement as derive parsed it, in plain notation ("" if it does not parse)."""
+def _reads_as(text: str, latex: bool | None) -> str:
+    """A statement as derive parsed it, in plain notation ("" if it does not parse)."""
     from derive.errors import DeriveError
     from derive.parsing import parse_statement
 
     try:
-        return format_node(parse_statement(statement.text, latex=statement.latex))
+        return format_node(parse_statement(text, latex=latex))
     except (DeriveError, ImportError):
         return ""
 
@@ -447,7 +483,7 @@ def _format(node: ast.Node, context: int) -> str:
     return f"({text})" if level < context else text
 
 
-def _render(node: ast.Node) -> tuple[str, int]:  # noqa: C901 (one case per node kind)
+def _render(node: ast.Node) -> tuple[str, int]:
     """The text of `node` and the precedence level it binds at."""
     match node:
         case ast.Num(value=value):
@@ -471,7 +507,9 @@ def _render(node: ast.Node) -> tuple[str, int]:  # noqa: C901 (one case per node
                     operand = _format(term.operand, _PRODUCT)
                     parts.append(f"-{operand}" if i == 0 else f" - {operand}")
                 else:
-                    parts.append(_format(term, _PRODUCT) if i == 0 else f" + {_format(term, _PRODUCT)}")
+                    parts.append(
+                        _format(term, _PRODUCT) if i == 0 else f" + {_format(term, _PRODUCT)}"
+                    )
             return "".join(parts), _SUM
         case ast.Mul(factors=factors):
             parts = [_format(factors[0], _POWER)]

@@ -55,7 +55,11 @@ def junit_tree(
     )
     for c, v in pairs:
         case = ET.SubElement(
-            suite, "testcase", classname=_clean(c.course), name=_clean(c.id), time=f"{v.seconds:.3f}"
+            suite,
+            "testcase",
+            classname=_clean(c.course),
+            name=_clean(c.id),
+            time=f"{v.seconds:.3f}",
         )
         properties = ET.SubElement(case, "properties")
         for key, value in (
