@@ -217,7 +217,7 @@ def build_context(
         definitions.append(Definition(name, cases, (param,)))
         if not isinstance(merged.get(name), Sequence | Random):
             merged.setdefault(name, Sequence())
-    return Context(merged, tuple(definitions), strict)
+    return Context(merged, tuple(definitions), strict or (base.strict if base else False))
 
 
 def _is_sequence_definition(name: str, param: str, body: ast.Node, decls: dict[str, Decl]) -> bool:

@@ -296,7 +296,6 @@ def _check(args: argparse.Namespace) -> int:
 
     claims = _select(args.selectors, args.source)
     settings = Settings(seed=args.seed, timeout=args.timeout)
-    _warm_up()
     start = time.monotonic()
     if not args.json and _isatty(sys.stderr):
         verdicts = _check_with_progress(claims, settings, args.workers)
@@ -365,7 +364,6 @@ def _show(args: argparse.Namespace) -> int:
 
         console = _console()
         console.print(claim_panel(claim))
-    _warm_up()
     verdict = check_claims([claim], Settings(seed=args.seed, timeout=args.timeout))[0]
     if args.json:
         print(dumps(claim_dict(claim, details=True) | verdict_dict(verdict, claim=claim)))
@@ -400,7 +398,6 @@ def _prove(args: argparse.Namespace) -> int:
         context=context,
     ).check
     statement = replace(statement, context=context, latex=args.latex)  # type: ignore[arg-type]
-    _warm_up()
     verdict = prove(statement, Settings(seed=args.seed, timeout=args.timeout))  # type: ignore[arg-type]
     if args.json:
         document = verdict_dict(verdict, title="ad-hoc", statement=args.statement)
@@ -519,10 +516,3 @@ def _assumption(text: str) -> None:
         parse_assumption(text)
     except ParseError as exc:
         raise UsageError(f"cannot read --assume {text!r}:\n{exc.render()}") from None
-
-
-def _warm_up() -> None:
-    """Import the strategies (sympy, numpy) once, before the engine forks a process per
-    check, so that each check does not import them again."""
-    import derive.strategies.properties
-    import derive.strategies.relation  # noqa: F401

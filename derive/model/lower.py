@@ -427,6 +427,11 @@ class Lowering:
     def _add(self, node: ast.Add) -> Value:
         terms = [self.lower(t) for t in node.terms]
         shape = next((t.shape for t in terms if isinstance(t, sp.MatrixBase)), None)
+        if shape == (1, 1) and any(
+            not isinstance(t, sp.MatrixBase) and t is not IDENTITY for t in terms
+        ):
+            terms = [_squeeze(t) if isinstance(t, sp.MatrixBase) else t for t in terms]
+            shape = None  # at size 1, W h (a product) is a number: so is b
         if shape is not None:
             terms = [_as_matrix(t, shape) for t in terms]
             total = terms[0]

@@ -71,12 +71,12 @@ def claims_table(claims: Sequence[Claim]) -> Table:
 def results_table(claims: Sequence[Claim], verdicts: Sequence[Verdict]) -> Table:
     """`derive check`: one row per claim with its status, method, time and PASS/FAIL."""
     table = Table(show_edge=False, header_style="bold")
-    table.add_column("id", no_wrap=True, overflow="fold")
-    table.add_column("expected", no_wrap=True)
-    table.add_column("status", no_wrap=True)
-    table.add_column("method", ratio=1, min_width=12, no_wrap=True, overflow="ellipsis")
-    table.add_column("time", justify="right", no_wrap=True)
-    table.add_column("", no_wrap=True)
+    table.add_column("id", overflow="fold")  # id and method give way on narrow terminals
+    table.add_column("expected", no_wrap=True, min_width=8)
+    table.add_column("status", no_wrap=True, min_width=8)
+    table.add_column("method")
+    table.add_column("time", justify="right", no_wrap=True, min_width=6)
+    table.add_column("", no_wrap=True, min_width=4)
     for c, v in zip(claims, verdicts, strict=True):
         table.add_row(
             Text(c.id),

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from os import PathLike
 
 from derive.claim import Claim
-from derive.report.json_report import evidence
+from derive.report.json_report import check_text, evidence
 from derive.verdict import Verdict, passes
 
 __all__ = ["junit_tree", "verdict_text", "write_junit"]
@@ -74,7 +74,9 @@ def junit_tree(
             if v.summary or v.reason:
                 message += f": {v.summary or v.reason}"
             failure = ET.SubElement(case, "failure", message=_clean(message), type=v.status.value)
-            failure.text = _clean(f"{c.title}\n{verdict_text(v)}")
+            statement = check_text(c.check)
+            heading = f"{c.title}\nstatement: {statement}" if statement else c.title
+            failure.text = _clean(f"{heading}\n{verdict_text(v)}")
     return ET.ElementTree(root)
 
 

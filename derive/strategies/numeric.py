@@ -70,6 +70,18 @@ def pairs_of(op: str, lhs: Value, rhs: Value) -> list[Pair]:
     """Flatten a relation between equal shapes into scalar pairs."""
     from derive.errors import TypeCheckError
 
+    if (
+        isinstance(lhs, sp.MatrixBase)
+        and lhs.shape == (1, 1)
+        and not isinstance(rhs, sp.MatrixBase)
+    ):
+        lhs = lhs[0, 0]  # size 1: a vector is a number (other sizes catch shape errors)
+    if (
+        isinstance(rhs, sp.MatrixBase)
+        and rhs.shape == (1, 1)
+        and not isinstance(lhs, sp.MatrixBase)
+    ):
+        rhs = rhs[0, 0]
     left_matrix, right_matrix = isinstance(lhs, sp.MatrixBase), isinstance(rhs, sp.MatrixBase)
     if left_matrix or right_matrix:
         if not (left_matrix and right_matrix) or lhs.shape != rhs.shape:

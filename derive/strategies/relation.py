@@ -76,7 +76,7 @@ def decide_statement(
         structural = structural_integers(statement)
         numeric_grid = _numeric_grid(statement, structural)
         proof_grid = [dict(s) for s in statement.sizes]
-        instances.get(proof_grid[0])  # surface construction errors first
+        _shape_probe(statement, proof_grid)  # shape errors first, at sizes where they show
     except DeriveError as exc:
         return error(str(exc), "construction")
     except (
@@ -92,7 +92,12 @@ def decide_statement(
         )
 
     screen = _screen(
-        instances, numeric_grid, rng, budget, per_size=max(12, trials // (4 * len(numeric_grid)))
+        instances,
+        numeric_grid,
+        rng,
+        budget,
+        per_size=max(12, trials // (4 * len(numeric_grid))),
+        seed=seed,
     )
     if isinstance(screen, Verdict):
         return screen
@@ -109,6 +114,13 @@ def decide_statement(
             seed=seed,
         )
     return _verify(instances, numeric_grid, rng, budget, trials, seed, tuple(steps))
+
+
+def _shape_probe(statement: Statement, grid: list[dict[str, int]]) -> None:
+    """Build once with distinct sizes of 2 and more, where a vector cannot pass for a
+    scalar (at n = 1 it can) nor an n-vector for an m-vector."""
+    names = sorted({name for sizes in grid for name in sizes})
+    build(statement, {name: 2 + i for i, name in enumerate(names)} if names else {})
 
 
 def _numeric_grid(statement: Statement, structural: list[str]) -> list[dict[str, int]]:
@@ -139,6 +151,7 @@ def _screen(
     rng: np.random.Generator,
     budget: Budget,
     per_size: int,
+    seed: int,
 ) -> Verdict | Trials | None:
     """A quick search for a counterexample over every numeric size."""
     checked, worst = 0, 0.0
@@ -160,7 +173,11 @@ def _screen(
         error_seen, defined = max_error(problem, points)
         checked += defined
         worst = max(worst, error_seen)
-    return Trials(checked, tuple(_describe_sizes(s) for s in grid if s), worst) if checked else None
+    return (
+        Trials(checked, tuple(_describe_sizes(s) for s in grid if s), worst, seed)
+        if checked
+        else None
+    )
 
 
 def _refute(
@@ -195,7 +212,8 @@ def _refuted(failure: Failure, problem: Problem, sizes: dict[str, int]) -> Verdi
     return Verdict(
         Status.REFUTED,
         "counterexample search",
-        summary=f"{failure.pair.op} fails: {failure.lhs} vs {failure.rhs} ({failure.confirmed})",
+        summary=f"fails at {counterexample.assignments()}: the left side is {failure.lhs}, "
+        f"the right side {failure.rhs} ({failure.confirmed})",
         counterexample=counterexample,
     )
 
@@ -299,8 +317,10 @@ def _verify(
 ) -> Verdict:
     per_size = max(20, trials // len(grid))
     total, worst, undecided = 0, 0.0, 0
+    out_of_time = False
     for sizes in grid:
         if budget.remaining <= 0.05:
+            out_of_time = True
             break
         try:
             instance = instances.get(sizes)
@@ -310,6 +330,7 @@ def _verify(
         except DeriveError as exc:
             return error(str(exc), "numeric")
         except BudgetExceeded:
+            out_of_time = True
             break
         for i, point in enumerate(points):
             defined = True
@@ -333,6 +354,14 @@ def _verify(
     if undecided:
         return unknown(
             f"{undecided} numeric disagreement(s) could not be confirmed or dismissed exactly",
+            "numeric",
+            trials=evidence,
+            steps=steps,
+            seed=seed,
+        )
+    if total < 10 and out_of_time:
+        return unknown(
+            "time budget spent before enough numeric trials",
             "numeric",
             trials=evidence,
             steps=steps,
