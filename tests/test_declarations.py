@@ -287,8 +287,8 @@ ASSUMPTION_ERRORS = [
     ("0 < x > 1", 6, "same way"),
     ("1 < x < 0", 0, "no number satisfies"),
     ("0 < x <= 0", 0, "no number satisfies"),
-    ("x = 1", 2, "<, <=, > or >="),
-    ("x != 1", 2, "<, <=, > or >="),
+    ("x = 1", 2, "<, <=, >, >= or !="),
+    ("x != y", 5, "compare a name with numbers"),
     ("1 < 2", 4, "expected a name"),
     ("1 x", 2, "expected <, <=, > or >="),
     ("x", 1, "expected a type"),
@@ -337,3 +337,10 @@ def test_interval_bounds_are_exact(low: Fraction, high: Fraction, open_: bool) -
     else:
         with pytest.raises(ParseError):
             parse_type(text)
+
+
+def test_assumption_excludes_a_point() -> None:
+    ((name, domain),) = parse_assumption("mu != 0")
+    assert name == "mu"
+    assert not domain.contains(Fraction(0))
+    assert domain.contains(Fraction(1, 2))

@@ -68,7 +68,7 @@ CLAIMS = [
         "For 0 < β < 1 and E[g] ≠ 0 the bias does not vanish",
         source="000 Q1.3",
         let={"t": "positive integer", "g": "random sequence ~ Normal(mu, s)", "s": "positive"},
-        assume=["0 < beta < 1", "mu > 0"],
+        assume=["0 < beta < 1", "mu != 0"],
         where={"v_t": "(1 - beta) Sum(beta^(t - i) g_i, (i, 1, t))"},
         statement="E[v_t] != E[g]",
         notes="Only the mean of g matters (linearity), so a normal law with mean mu ≠ 0 "

@@ -354,7 +354,7 @@ def _starts_number(cursor: _Cursor) -> bool:
 
 def parse_assumption(text: str) -> list[tuple[str, Domain]]:
     """The domain each name is restricted to: `x > 0`, `0 < beta < 1`, `n integer`,
-    `x, y in (0, 1]`. The caller intersects it with what it already knows."""
+    `x, y in (0, 1]`, `mu != 0`. The caller intersects it with what it already knows."""
     cursor = _Cursor(text, "∈")
     domain = REAL
     if _starts_number(cursor):  # 0 < beta < 1, 1 <= t
@@ -379,8 +379,16 @@ def parse_assumption(text: str) -> list[tuple[str, Domain]]:
         elif tok.kind == "∈" or cursor.word() == "in":
             cursor.next()
             domain = _domain(cursor)
-        elif tok.kind in ("=", "!="):
-            cursor.fail(tok, "an assumption uses <, <=, > or >=")
+        elif tok.kind == "!=":  # x != 0: a point taken out of the domain
+            cursor.next()
+            if not _starts_number(cursor):
+                cursor.fail(cursor.peek(), "assumptions compare a name with numbers")
+            point = _bound(cursor)
+            if point is None:
+                cursor.fail(tok, "exclude a number, as in x != 0")
+            domain = Domain(excluded=(point,))
+        elif tok.kind == "=":
+            cursor.fail(tok, "an assumption uses <, <=, >, >= or != (to fix a value, define it with where)")
         else:
             domain = _domain(cursor)
     cursor.end()
