@@ -25,7 +25,7 @@ from collections.abc import Sequence as Sequence_
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from derive.errors import ClaimError
+from derive.errors import ClaimError, DeriveError
 from derive.model import ast
 from derive.model.types import (
     Context,
@@ -110,11 +110,18 @@ class Extremum:
 
 
 @dataclass(frozen=True)
+class Invalid:
+    """A claim whose declarations could not be read: it decides to an error."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
 class Claim:
     id: str
     title: str
     source: str
-    check: Statement | Property | Extremum
+    check: Statement | Property | Extremum | Invalid
     expect: Expect = Expect.HOLDS
     notes: str = ""
 
@@ -141,14 +148,19 @@ def claim(
     expect: str = "holds",
     notes: str = "",
 ) -> Claim:
-    """Build a claim; errors in its declarations surface here, at import of the module."""
+    """Build a claim. Misuse of this function is a ClaimError at import; a declaration
+    or definition that does not parse makes an `Invalid` claim, so that one bad claim is
+    reported as an error while the rest of the library still runs."""
     if (statement is None) == (check is None):
         raise ClaimError(f"{id}: give exactly one of statement= or check=")
+    try:
+        ctx = build_context(let, where, assume, base=context)
+    except DeriveError as exc:
+        return Claim(id, title, source, Invalid(str(exc)), Expect(expect), notes)
     if isinstance(check, Extremum):
-        check = replace(check, context=build_context(let, where, assume, base=context))
+        check = replace(check, context=ctx)
     if check is not None:
         return Claim(id, title, source, check, Expect(expect), notes)
-    ctx = build_context(let, where, assume, base=context)
     default_sizes = _default_sizes(ctx)
     proof_sizes = _size_grid(sizes) if sizes is not None else default_sizes
     check_sizes = _size_grid(numeric_sizes) if numeric_sizes is not None else _numeric(proof_sizes)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from derive.budget import Budget, BudgetExceeded, deadline
-from derive.claim import Claim, Extremum, Property, Statement
+from derive.claim import Claim, Extremum, Invalid, Property, Statement
 from derive.errors import DeriveError
 from derive.sandbox import Outcome, run_many
 from derive.verdict import Verdict, error, unknown
@@ -28,7 +28,9 @@ class Settings:
     trials: int = 200
 
 
-def decide(check: Statement | Property | Extremum, settings: Settings = Settings()) -> Verdict:
+def decide(
+    check: Statement | Property | Extremum | Invalid, settings: Settings = Settings()
+) -> Verdict:
     """Decide in this process; every failure becomes a verdict, never an exception."""
     from derive.strategies.extrema import decide_extremum
     from derive.strategies.properties import decide_property
@@ -38,7 +40,9 @@ def decide(check: Statement | Property | Extremum, settings: Settings = Settings
     budget = Budget(settings.timeout)
     try:
         with deadline(settings.timeout):
-            if isinstance(check, Property):
+            if isinstance(check, Invalid):
+                verdict = error(f"the claim could not be built: {check.reason}", "construction")
+            elif isinstance(check, Property):
                 verdict = decide_property(check, seed=settings.seed, budget=budget)
             elif isinstance(check, Extremum):
                 verdict = decide_extremum(check, seed=settings.seed, budget=budget)

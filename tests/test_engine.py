@@ -224,3 +224,10 @@ def test_runaway_check_is_stopped_and_unknown() -> None:
 def test_prove_runs_in_a_child_process() -> None:
     statement = claim("t/t/t", "t", source="t", statement="x^2 >= 0").check
     assert prove(statement, Settings(timeout=20)).status is Status.PROVED
+
+
+def test_a_claim_that_cannot_be_read_is_an_error_not_a_crash() -> None:
+    broken = claim("t/t/broken", "t", source="t", statement="x = x", where={"w": "gamma u /"})
+    verdict = decide(broken.check)
+    assert verdict.status is Status.ERROR
+    assert "could not be built" in verdict.reason
