@@ -1,0 +1,62 @@
+"""What grading found: immutable values that every report renders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class StepStatus(Enum):
+    VALID = "valid"
+    INVALID = "invalid"
+    NOT_CHECKED = "not checked"
+
+
+class FinalStatus(Enum):
+    CORRECT = "correct"
+    INCORRECT = "incorrect"
+    MISSING = "missing"
+    NOT_CHECKED = "not checked"
+
+
+@dataclass(frozen=True)
+class StepResult:
+    text: str
+    status: StepStatus
+    counterexample: dict[str, str] | None = None
+    reason: str = ""
+    method: str = ""  # how it was decided: "proved ...", "verified ...", "refuted ..."
+
+
+@dataclass(frozen=True)
+class FinalResult:
+    status: FinalStatus
+    reason: str = ""
+    given: str = ""  # what the student wrote
+    expected: str = ""  # what the key expects
+    counterexample: dict[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    label: str
+    score: float
+    max_score: float
+    final: FinalResult
+    steps: tuple[StepResult, ...] = ()
+
+    @property
+    def first_invalid_step(self) -> int | None:
+        return next((i for i, s in enumerate(self.steps) if s.status is StepStatus.INVALID), None)
+
+
+@dataclass(frozen=True)
+class SubmissionResult:
+    student: str
+    key: str
+    score: float
+    max_score: float
+    questions: tuple[QuestionResult, ...] = ()
+    error: str | None = None  # the whole submission could not be read
+    path: str = ""
+    notes: tuple[str, ...] = field(default=())
