@@ -14,18 +14,23 @@ import pkgutil
 from collections.abc import Iterable
 
 from derive.claim import Claim
+from derive.grading.key import AnswerKey
 from derive.errors import ClaimError
+
+
+def _modules(package: str) -> list[object]:
+    root = importlib.import_module(package)
+    found = []
+    for info in sorted(pkgutil.walk_packages(root.__path__, prefix=f"{package}."), key=lambda m: m.name):
+        if not info.name.rsplit(".", 1)[-1].startswith("_"):
+            found.append(importlib.import_module(info.name))
+    return found
 
 
 def load_library(package: str = "claims") -> list[Claim]:
     """All claims, in module order; duplicate ids are an error in the library."""
-    root = importlib.import_module(package)
     claims: list[Claim] = []
-    modules = pkgutil.walk_packages(root.__path__, prefix=f"{package}.")
-    for info in sorted(modules, key=lambda m: m.name):
-        if info.name.rsplit(".", 1)[-1].startswith("_"):
-            continue
-        module = importlib.import_module(info.name)
+    for module in _modules(package):
         claims.extend(getattr(module, "CLAIMS", []))
     seen: set[str] = set()
     for c in claims:
@@ -67,3 +72,21 @@ def find(claims: Iterable[Claim], claim_id: str) -> Claim:
         if c.id == claim_id:
             return c
     raise ClaimError(f"no claim has the id {claim_id}")
+
+
+def load_keys(package: str = "claims") -> list[AnswerKey]:
+    """Every answer key (a module-level `KEY`) of the library, by name."""
+    keys = [module.KEY for module in _modules(package) if hasattr(module, "KEY")]
+    names = [k.name for k in keys]
+    duplicates = {n for n in names if names.count(n) > 1}
+    if duplicates:
+        raise ClaimError(f"two answer keys are named {', '.join(sorted(duplicates))}")
+    return sorted(keys, key=lambda k: k.name)
+
+
+def find_key(keys: Iterable[AnswerKey], name: str) -> AnswerKey:
+    for k in keys:
+        if k.name == name:
+            return k
+    known = ", ".join(k.name for k in keys) or "none"
+    raise ClaimError(f"no answer key is named {name} (known: {known})")

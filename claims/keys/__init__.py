@@ -1,0 +1,1 @@
+"""Answer keys, one module per assignment, each with a module-level `KEY`."""
