@@ -57,6 +57,7 @@ class Statement:
     up_to: tuple[str, int] | None = None
     latex: bool | None = None
     also: tuple[str, ...] = ()  # further relations that must hold as well
+    links: tuple[ast.Relation, ...] = ()  # already parsed relations (then `text` is for display)
 
 
 @dataclass(frozen=True)
@@ -171,6 +172,21 @@ def claim(
     return Claim(id, title, source, body, Expect(expect), notes)
 
 
+def statement(
+    text: str,
+    context: Context,
+    *,
+    given: Iterable[str] = (),
+    latex: bool | None = None,
+    links: Iterable[ast.Relation] = (),
+) -> Statement:
+    """A statement to decide in a context, with the sizes a claim in that context gets."""
+    sizes = _default_sizes(context)
+    return Statement(
+        text, context, tuple(given), sizes, _numeric(sizes), latex=latex, links=tuple(links)
+    )
+
+
 def build_context(
     let: Mapping[str, str | Decl] | None = None,
     where: Mapping[str, str] | None = None,
@@ -235,14 +251,23 @@ def build_context(
 def _is_sequence_definition(name: str, param: str, body: ast.Node, decls: dict[str, Decl]) -> bool:
     """`v_t := ...` defines a sequence when v is declared one, t is an integer, or the
     body refers to v's other elements; otherwise `mu_y := ...` defines the name mu_y."""
-    from derive.model.lower import _names_in
-
     param_decl = decls.get(param)
     return (
         isinstance(decls.get(name), Sequence | Random)
         or (isinstance(param_decl, Scalar) and param_decl.domain.integer)
-        or name in _names_in(body)
+        or _mentions_element(body, name)
     )
+
+
+def _mentions_element(node: object, base: str) -> bool:
+    """Whether `base_{...}` occurs in node (a recurrence mentions its earlier elements)."""
+    if isinstance(node, ast.Subscript):
+        return node.base == base or _mentions_element(node.index, base)
+    if isinstance(node, ast.Node):
+        return any(_mentions_element(v, base) for v in node.__dict__.values())
+    if isinstance(node, tuple):
+        return any(_mentions_element(v, base) for v in node)
+    return False
 
 
 def _default_sizes(ctx: Context) -> tuple[tuple[tuple[str, int], ...], ...]:

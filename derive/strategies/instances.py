@@ -24,6 +24,8 @@ class Instance:
 
 
 def relations(statement: Statement) -> list[ast.Relation]:
+    if statement.links:
+        return list(statement.links)
     links: list[ast.Relation] = []
     for text in (statement.text, *statement.also):
         links.extend(links_of(parse_statement(text, latex=statement.latex)))
