@@ -706,7 +706,9 @@ def _diag(arg: Value) -> Value:
 
 def _square(name: str, fn: object) -> object:
     def apply(arg: Value) -> Value:
-        if not isinstance(arg, sp.MatrixBase) or arg.shape[0] != arg.shape[1]:
+        if not isinstance(arg, sp.MatrixBase):
+            arg = sp.ImmutableMatrix([[arg]])  # at size 1, u^T u is a number: a 1×1 matrix
+        if arg.shape[0] != arg.shape[1]:
             raise TypeCheckError(f"{name} needs a square matrix")
         return fn(arg)  # type: ignore[operator]
 

@@ -39,6 +39,17 @@ class _Instances:
     def __init__(self, statement: Statement) -> None:
         self.statement = statement
         self._built: dict[tuple[tuple[str, int], ...], Instance] = {}
+        self._problems: dict[tuple[tuple[str, int], ...], Problem] = {}
+
+    def problem(self, sizes: dict[str, int], rng: np.random.Generator) -> Problem:
+        """The numeric problem at these sizes, compiled once for screening and trials."""
+        key = tuple(sorted(sizes.items()))
+        if key not in self._problems:
+            instance = self.get(sizes)
+            self._problems[key] = Problem(
+                instance.pairs, instance.found.scalars, instance.found.randoms, rng
+            )
+        return self._problems[key]
 
     def get(self, sizes: dict[str, int]) -> Instance:
         key = tuple(sorted(sizes.items()))
@@ -160,17 +171,17 @@ def _screen(
         if screen_budget.remaining <= 0:
             break
         try:
-            instance = instances.get(sizes)
-            problem = Problem(instance.pairs, instance.found.scalars, instance.found.randoms, rng)
+            problem = instances.problem(sizes, rng)
             points = problem.simple_points(min(8, per_size)) + problem.random_points(per_size)
-            refutation = _refute(problem, points, screen_budget, sizes)
+            values = problem.evaluate_batch(points)
+            refutation = _refute(problem, points, screen_budget, sizes, values)
         except DeriveError as exc:
             return error(str(exc), "construction")
         except BudgetExceeded:
             break
         if isinstance(refutation, Verdict):
             return refutation
-        error_seen, defined = max_error(problem, points)
+        error_seen, defined = max_error(problem, points, values)
         checked += defined
         worst = max(worst, error_seen)
     return (
@@ -181,9 +192,9 @@ def _screen(
 
 
 def _refute(
-    problem: Problem, points: list[Point], budget: Budget, sizes: dict[str, int]
+    problem: Problem, points: list[Point], budget: Budget, sizes: dict[str, int], values: np.ndarray
 ) -> Verdict | None:
-    found = first_violation(problem, points)
+    found = first_violation(problem, points, values)
     attempts = 0
     while found is not None and attempts < 5 and budget.remaining > 0:
         point, pair, _ = found
@@ -323,8 +334,7 @@ def _verify(
             out_of_time = True
             break
         try:
-            instance = instances.get(sizes)
-            problem = Problem(instance.pairs, instance.found.scalars, instance.found.randoms, rng)
+            problem = instances.problem(sizes, rng)
             points = problem.random_points(per_size)
             values = problem.evaluate_batch(points)
         except DeriveError as exc:
@@ -348,7 +358,7 @@ def _verify(
         spot = _spot_check(problem, points[:SPOT_CHECKS], budget)
         if spot is not None:
             return _refuted(spot, problem, sizes)
-        error_seen, _ = max_error(problem, points)
+        error_seen, _ = max_error(problem, points, values)
         worst = max(worst, error_seen)
     evidence = Trials(total, tuple(_describe_sizes(s) for s in grid if s), worst, seed)
     if undecided:

@@ -52,9 +52,11 @@ def violates(op: str, lhs: float, rhs: float, stderr: float = 0.0) -> bool | Non
     raise ValueError(op)
 
 
-def first_violation(problem: Problem, points: list[Point]) -> tuple[Point, Pair, float] | None:
+def first_violation(
+    problem: Problem, points: list[Point], values: np.ndarray | None = None
+) -> tuple[Point, Pair, float] | None:
     """The first point and pair that look false in floating point, with the error."""
-    values = problem.evaluate_batch(points)
+    values = problem.evaluate_batch(points) if values is None else values
     for i, point in enumerate(points):
         for j, pair in enumerate(problem.pairs):
             lhs, rhs, stderr = values[i, j]
@@ -63,9 +65,11 @@ def first_violation(problem: Problem, points: list[Point]) -> tuple[Point, Pair,
     return None
 
 
-def max_error(problem: Problem, points: list[Point]) -> tuple[float, int]:
+def max_error(
+    problem: Problem, points: list[Point], values: np.ndarray | None = None
+) -> tuple[float, int]:
     """Largest relative disagreement over the points, and how many points were defined."""
-    values = problem.evaluate_batch(points)
+    values = problem.evaluate_batch(points) if values is None else values
     lhs, rhs = values[:, :, 0], values[:, :, 1]
     finite = np.isfinite(lhs) & np.isfinite(rhs)
     defined = int(finite.all(axis=1).sum())
