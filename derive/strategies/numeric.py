@@ -369,19 +369,19 @@ def moment_symbol(atom: sp.Basic) -> tuple[str, int] | None:
 
 
 def _free_atoms(expr: sp.Expr) -> set[sp.Basic]:
-    atoms: set[sp.Basic] = set(expr.atoms(sp.Indexed))
+    """The atoms a point assigns: symbols and sequence elements (`g_{t-1}`), but not the
+    symbols that only index elements (t in g_{t-1}) or sums."""
+    indexed = expr.atoms(sp.Indexed)
     bound: set[sp.Basic] = set()
     for s in expr.atoms(sp.Sum, sp.Product):
         bound |= {limit[0] for limit in s.limits}
-    for symbol in expr.free_symbols:
-        if (
-            isinstance(symbol, sp.Symbol)
-            and symbol not in bound
-            and not isinstance(symbol, sp.Dummy)
-        ):
-            atoms.add(symbol)
-    indexed_parts = {i.base.label for i in atoms if isinstance(i, sp.Indexed)}
-    return {a for a in atoms if a not in indexed_parts}
+    outside = expr.xreplace({i: sp.Dummy() for i in indexed}) if indexed else expr
+    symbols = {
+        symbol
+        for symbol in outside.free_symbols
+        if isinstance(symbol, sp.Symbol) and symbol not in bound and not isinstance(symbol, sp.Dummy)
+    }
+    return set(indexed) | symbols
 
 
 def _draw(domain: Domain, rng: np.random.Generator) -> Fraction:

@@ -217,6 +217,9 @@ def _refuted(failure: Failure, problem: Problem, sizes: dict[str, int]) -> Verdi
     note = f"at {sizes_note}" if sizes_note else ""
     if failure.pair.label:
         note = f"{note} entry {failure.pair.label}".strip()
+    for name, (variables, body) in problem.functions.items():  # what stood for L, σ, ...
+        args = ", ".join(str(v) for v in variables)
+        note = f"{note}; {name}({args}) = {body}".strip("; ")
     counterexample = Counterexample(
         tuple(values), failure.lhs, failure.rhs, failure.confirmed, note
     )
@@ -236,11 +239,17 @@ def _present(point: Point, problem: Problem) -> list[tuple[str, str]]:
     for atom, value in sorted(point.values.items(), key=lambda kv: str(kv[0])):
         name = str(atom)
         text = str(value)
-        if "[" in name and name.endswith("]") and not isinstance(atom, sp.Indexed):
+        if isinstance(atom, sp.Indexed):  # g_{t-1}, or an entry of the vector h_{t-1}
+            stem = f"{atom.base.label}_{{{_index_text(atom.indices[0])}}}"
+            if len(atom.indices) == 1:
+                scalars.append((stem, text))
+            else:
+                grouped.setdefault(stem, {})[tuple(int(i) for i in atom.indices[1:])] = text
+        elif "[" in name and name.endswith("]"):
             stem, index = name[:-1].split("[", 1)
             grouped.setdefault(stem, {})[tuple(int(i) for i in index.split(","))] = text
         else:
-            scalars.append((name.replace("[", "_").replace("]", ""), text))
+            scalars.append((name, text))
     for stem, entries in grouped.items():
         scalars.append((stem, _matrix_text(entries)))
     families = {atom.name: atom.family for atom in problem.randoms.values()}
@@ -250,6 +259,10 @@ def _present(point: Point, problem: Problem) -> list[tuple[str, str]]:
         if name in used and families.get(name) in ("generic", "symmetric", "whitened"):
             scalars.append((f"law of {name}", law.describe()))  # the family member that failed
     return scalars
+
+
+def _index_text(index: sp.Expr) -> str:
+    return str(index).replace(" ", "")
 
 
 def _matrix_text(entries: dict[tuple[int, ...], str]) -> str:
