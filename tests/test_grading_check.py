@@ -1,0 +1,136 @@
+"""Checking answers and derivations the way a teaching assistant would."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from derive.engine import Settings
+from derive.grading.check import accepts_decimal, grade_submission
+from derive.grading.key import Answer, key, question
+from derive.grading.results import FinalStatus, StepStatus
+from derive.grading.submission import QuestionAnswer, Submission
+
+SETTINGS = Settings(timeout=20)
+WEIGHT_NORM = {
+    "let": {"u": "vector(n)", "x": "random vector(n) ~ whitened", "gamma": "positive"},
+    "where": {
+        "w": "gamma u / norm(u)",
+        "y": "transpose(u) x",
+        "mu_y": "E[y]",
+        "sigma_y": "sqrt(Var(y))",
+        "y_hat": "gamma (y - mu_y) / sigma_y + beta",
+    },
+}
+KEY = key(
+    "test-key",
+    "A test key",
+    source="001",
+    questions=[
+        question("3.1", 2, answer="lambda = -2 eta gamma"),
+        question("4.2", 6, answer="y_hat = transpose(w) x + beta", **WEIGHT_NORM),
+        question(
+            "4.1",
+            4,
+            answer=[
+                Answer("mu_batch = [5/2, 31/12]", "mu_batch"),
+                Answer("sigma_batch^2 = [7/12, 155/144]", "sigma_batch^2"),
+            ],
+        ),
+        question("9", 1, answer="2/3", quantity="p"),
+    ],
+)
+
+
+def grade(label: str, steps: tuple[str, ...] = (), answer: str | None = None):
+    submission = Submission("s", {label: QuestionAnswer(label, steps, answer)})
+    result = grade_submission(submission, KEY, SETTINGS)
+    return next(q for q in result.questions if q.label == label)
+
+
+def test_answer_with_or_without_its_left_side() -> None:
+    assert grade("3.1", answer=r"\lambda = -2\eta\gamma").final.status is FinalStatus.CORRECT
+    assert grade("3.1", answer=r"-2\eta\gamma").final.status is FinalStatus.CORRECT
+    assert grade("3.1", answer="lambda = -2 gamma eta").final.status is FinalStatus.CORRECT
+    wrong = grade("3.1", answer=r"\lambda = 2\eta\gamma")
+    assert wrong.final.status is FinalStatus.INCORRECT
+    assert wrong.final.counterexample
+
+
+def test_relation_to_show_is_compared_side_by_side() -> None:
+    assert grade("4.2", answer=r"\hat{y} = w^\top x + \beta").final.status is FinalStatus.CORRECT
+    missing_shift = grade("4.2", answer=r"\hat{y} = w^\top x")
+    assert missing_shift.final.status is FinalStatus.INCORRECT
+    assert "beta" in missing_shift.final.counterexample
+
+
+def test_first_invalid_step_is_the_seed_s_expectation_mistake() -> None:
+    result = grade(
+        "4.2",
+        steps=(
+            r"\mu_y = \mathbb{E}[u^\top x] = u^\top \mathbb{E}[x] = 0",
+            r"E(u^T \cdot x) = u^T \cdot x",
+            r"\hat{y} = \gamma \frac{u^\top x}{\|u\|} + \beta = w^\top x + \beta",
+        ),
+        answer=r"\hat{y} = w^\top x + \beta",
+    )
+    assert [s.status for s in result.steps] == [
+        StepStatus.VALID,
+        StepStatus.INVALID,
+        StepStatus.VALID,
+    ]
+    assert result.first_invalid_step == 1
+    assert "x" in result.steps[1].counterexample
+    assert result.final.status is FinalStatus.CORRECT
+    assert 0 < result.score < result.max_score
+
+
+def test_continuation_lines_and_definitions() -> None:
+    result = grade(
+        "3.1",
+        steps=(
+            "L_reg := L + gamma theta^2",
+            "diff(L_reg, theta) = diff(L, theta) + 2 gamma theta",
+            "= 2 gamma theta + diff(L, theta)",
+        ),
+        answer="lambda = -2 eta gamma",
+    )
+    assert result.steps[0].status is StepStatus.NOT_CHECKED and "defines" in result.steps[0].reason
+    assert [s.status for s in result.steps[1:]] == [StepStatus.VALID, StepStatus.VALID]
+    assert result.score == result.max_score
+
+
+def test_unreadable_step_is_not_checked_and_grading_goes_on() -> None:
+    result = grade(
+        "3.1", steps=(r"\frac{1}{", r"-2\eta\gamma = -2\gamma\eta"), answer=r"-2\eta\gamma"
+    )
+    assert result.steps[0].status is StepStatus.NOT_CHECKED
+    assert "could not be read" in result.steps[0].reason
+    assert result.steps[1].status is StepStatus.VALID
+    assert result.final.status is FinalStatus.CORRECT
+
+
+def test_lists_of_numbers_at_the_precision_written() -> None:
+    correct = grade(
+        "4.1", steps=(r"\mu_{batch} = [2.50, 2.58]", r"\sigma_{batch}^2 = [0.58, 1.07]")
+    )
+    assert correct.final.status is FinalStatus.CORRECT
+    wrong = grade("4.1", steps=(r"\mu_{batch} = [2.50, 2.68]", r"\sigma_{batch}^2 = [0.58, 1.07]"))
+    assert wrong.final.status is FinalStatus.INCORRECT
+
+
+def test_decimal_precision_rule() -> None:
+    two_thirds = sp.Rational(2, 3)
+    assert accepts_decimal("0.66", two_thirds, 2)  # truncated
+    assert accepts_decimal("0.67", two_thirds, 2)  # rounded
+    assert not accepts_decimal("0.6", two_thirds, 2)  # too few digits
+    assert not accepts_decimal("0.65", two_thirds, 2)
+    assert accepts_decimal("0.667", two_thirds, 2)
+    assert grade("9", answer="0.67").final.status is FinalStatus.CORRECT
+    assert grade("9", answer="0.6").final.status is FinalStatus.INCORRECT
+
+
+def test_missing_question_scores_zero() -> None:
+    result = grade_submission(Submission("s", {}), KEY, SETTINGS)
+    assert result.score == 0
+    assert all(q.final.status is FinalStatus.MISSING for q in result.questions)
+    assert result.max_score == 13
