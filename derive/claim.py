@@ -125,6 +125,7 @@ class Claim:
     check: Statement | Property | Extremum | Invalid
     expect: Expect = Expect.HOLDS
     notes: str = ""
+    origin: str = ""  # the file that defines it (set by the registry; keys the cache)
 
     @property
     def course(self) -> str:

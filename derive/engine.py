@@ -10,8 +10,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from derive.budget import Budget, BudgetExceeded, deadline
+from derive.cache import VerdictCache, claim_key, statement_key
 from derive.claim import Claim, Extremum, Invalid, Property, Statement
 from derive.errors import DeriveError
 from derive.sandbox import Outcome, run_many
@@ -26,6 +28,10 @@ class Settings:
     seed: int = 0
     timeout: float = DEFAULT_TIMEOUT
     trials: int = 200
+    cache_dir: str | None = None  # where verdicts are cached; None: no cache
+
+    def cache(self) -> VerdictCache | None:
+        return VerdictCache(Path(self.cache_dir)) if self.cache_dir else None
 
 
 def decide(
@@ -75,24 +81,68 @@ def check_claims(
     *,
     workers: int = 1,
     on_result: Callable[[Claim, Verdict], None] | None = None,
+    cache: VerdictCache | None = None,
 ) -> list[Verdict]:
-    """Decide every claim, `workers` at a time, each in its own killable process."""
+    """Decide every claim, `workers` at a time, each in its own killable process;
+    verdicts found in `cache` are not decided again."""
     verdicts: list[Verdict | None] = [None] * len(claims)
+    keys = [claim_key(c, settings.seed, settings.trials) if cache else None for c in claims]
 
     def done(index: int, outcome: Outcome) -> None:
         verdict = _from_outcome(outcome, settings)
         verdicts[index] = verdict
+        if cache and keys[index]:
+            cache.put(keys[index], verdict)
         if on_result:
             on_result(claims[index], verdict)
 
-    _preload()
-    tasks = [(i, decide, (c.check, settings)) for i, c in enumerate(claims)]
-    run_many(tasks, workers=workers, timeout=settings.timeout + GRACE, on_done=done)
+    tasks = []
+    for i, c in enumerate(claims):
+        cached = _cached(cache, keys[i])
+        if cached is not None:
+            verdicts[i] = cached
+            if on_result:
+                on_result(c, cached)
+        else:
+            tasks.append((i, decide, (c.check, settings)))
+    if tasks:
+        _preload()
+        run_many(tasks, workers=workers, timeout=settings.timeout + GRACE, on_done=done)
     return [v for v in verdicts if v is not None]
 
 
-def prove(statement: Statement, settings: Settings = Settings()) -> Verdict:
+def decide_cached(statement: Statement, settings: Settings) -> Verdict:
+    """`decide` in this process, through the settings' cache (grading many equal answers)."""
+    cache = settings.cache()
+    key = statement_key(statement, settings.seed, settings.trials) if cache else None
+    cached = _cached(cache, key)
+    if cached is not None:
+        return cached
+    verdict = decide(statement, settings)
+    if cache and key:
+        cache.put(key, verdict)
+    return verdict
+
+
+def _cached(cache: VerdictCache | None, key: str | None) -> Verdict | None:
+    if cache is None or key is None:
+        return None
+    start = time.monotonic()
+    verdict = cache.get(key)
+    if verdict is None:
+        return None
+    note = f"from the verdict cache (decided in {verdict.seconds:.2f} s)"
+    return replace(verdict, seconds=time.monotonic() - start, notes=(*verdict.notes, note))
+
+
+def prove(
+    statement: Statement, settings: Settings = Settings(), *, cache: VerdictCache | None = None
+) -> Verdict:
     """Decide one ad-hoc statement in a killable child process."""
+    key = statement_key(statement, settings.seed, settings.trials) if cache else None
+    cached = _cached(cache, key)
+    if cached is not None:
+        return cached
     results: list[Verdict] = []
     _preload()
     run_many(
@@ -101,6 +151,8 @@ def prove(statement: Statement, settings: Settings = Settings()) -> Verdict:
         timeout=settings.timeout + GRACE,
         on_done=lambda _, outcome: results.append(_from_outcome(outcome, settings)),
     )
+    if cache and key:
+        cache.put(key, results[0])
     return results[0]
 
 

@@ -12,10 +12,11 @@ import fnmatch
 import importlib
 import pkgutil
 from collections.abc import Iterable
+from dataclasses import replace
 
 from derive.claim import Claim
-from derive.grading.key import AnswerKey
 from derive.errors import ClaimError
+from derive.grading.key import AnswerKey
 
 
 def _modules(package: str) -> list[object]:
@@ -31,7 +32,8 @@ def load_library(package: str = "claims") -> list[Claim]:
     """All claims, in module order; duplicate ids are an error in the library."""
     claims: list[Claim] = []
     for module in _modules(package):
-        claims.extend(getattr(module, "CLAIMS", []))
+        origin = getattr(module, "__file__", "") or ""
+        claims.extend(replace(c, origin=origin) for c in getattr(module, "CLAIMS", []))
     seen: set[str] = set()
     for c in claims:
         if c.id in seen:

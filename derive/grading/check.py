@@ -21,7 +21,7 @@ from fractions import Fraction
 import sympy as sp
 
 from derive.claim import statement
-from derive.engine import Settings, decide
+from derive.engine import Settings, decide_cached
 from derive.errors import DeriveError
 from derive.grading.key import Answer, AnswerKey, Question
 from derive.grading.results import (
@@ -195,7 +195,9 @@ def _decide_links(
 ) -> StepResult:
     methods = []
     for link in links:
-        verdict = decide(statement(text, context, given=question.facts, links=(link,)), settings)
+        verdict = decide_cached(
+            statement(text, context, given=question.facts, links=(link,)), settings
+        )
         if verdict.status is Status.REFUTED:
             example = verdict.counterexample.as_dict() if verdict.counterexample else None
             return StepResult(text, StepStatus.INVALID, example, verdict.summary, _method(verdict))
@@ -324,7 +326,7 @@ def _check_answer(
     if decimal is not None and len(pairs) == 1:
         return _compare_decimal(decimal, pairs[0][1], expected, context, written)
     for mine, theirs in pairs:
-        verdict = decide(
+        verdict = decide_cached(
             statement(
                 written, context, given=question.facts, links=(ast.Relation("=", mine, theirs),)
             ),
@@ -348,7 +350,7 @@ def _is_list(link: ast.Relation | None) -> bool:
 
 def _same_sides(pairs: list, context: Context, question: Question, settings: Settings) -> bool:
     for mine, theirs in pairs:
-        verdict = decide(
+        verdict = decide_cached(
             statement("", context, given=question.facts, links=(ast.Relation("=", mine, theirs),)),
             replace(settings, trials=40),
         )
