@@ -201,8 +201,10 @@ def build_context(
     from derive.parsing.declarations import parse_assumption, parse_type
 
     decls: dict[str, Decl] = {}
-    for name, decl in (let or {}).items():
-        decls[name] = parse_type(decl) if isinstance(decl, str) else decl
+    from derive.parsing.plain import normalize_name
+
+    for name, decl in (let or {}).items():  # `lam` declares the lambda that `lam` means
+        decls[normalize_name(name)] = parse_type(decl) if isinstance(decl, str) else decl
     merged = dict(base.decls) if base else {}
     merged.update(decls)
     for text in assume:

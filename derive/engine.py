@@ -64,6 +64,10 @@ def decide(
         verdict = error("the expression nests too deeply to evaluate")
     except MemoryError:
         verdict = unknown("ran out of memory", "budget")
+    except Exception as exc:  # a bug must not take the batch down: it is reported instead
+        verdict = error(
+            f"internal error ({type(exc).__name__}: {exc}); please report it", "internal"
+        )
     return replace(verdict, seconds=time.monotonic() - start, seed=settings.seed)
 
 

@@ -324,8 +324,14 @@ class Lowering:
         return False
 
     def _should_unfold(self, base: str, index: sp.Expr) -> bool:
-        if index.is_Integer:
-            return True
+        if index.is_Integer:  # down to the base cases; without any, z_0 stays free
+            recurrence = self._recurrence(base)
+            starts = (
+                [int(i) for i, _ in _recurrence_cases(recurrence.body) if i is not None]
+                if recurrence
+                else []
+            )
+            return int(index) in starts or int(index) > (max(starts) if starts else 0)
         floor = self.unfold_floor.get(base)
         return floor is not None and (index - floor).is_positive is True
 
@@ -425,7 +431,9 @@ class Lowering:
     # -- arithmetic ---------------------------------------------------------------------
 
     def _add(self, node: ast.Add) -> Value:
-        terms = [self.lower(t) for t in node.terms]
+        return self._add_values([self.lower(t) for t in node.terms])
+
+    def _add_values(self, terms: list[Value]) -> Value:
         shape = next((t.shape for t in terms if isinstance(t, sp.MatrixBase)), None)
         if shape == (1, 1) and any(
             not isinstance(t, sp.MatrixBase) and t is not IDENTITY for t in terms
@@ -522,10 +530,12 @@ class Lowering:
             ]
             if not terms:
                 return sp.S.One if node.product else sp.S.Zero
-            total = terms[0]
-            for term in terms[1:]:
-                total = _times(total, term) if node.product else total + term
-            return total
+            if node.product:
+                total = terms[0]
+                for term in terms[1:]:
+                    total = _times(total, term)
+                return total
+            return self._add_values(terms)
         body = self.bind({node.var: index}).lower(node.body)
         kind = sp.Product if node.product else sp.Sum
         return _map(body, lambda e: kind(e, (index, lower, upper)))

@@ -77,7 +77,7 @@ def build(
     sides = []
     pairs: list[Pair] = []
     for link in links:
-        left, right = _side(lowering, link.lhs), _side(lowering, link.rhs)
+        left, right = _sides(lowering, link)
         if rules:
             left, right = _rewrite(left, rules), _rewrite(right, rules)
         sides.append((link.op, left, right))
@@ -85,10 +85,25 @@ def build(
     return Instance(sizes, pairs, lowering.found, sides)
 
 
-def _side(lowering: Lowering, node: ast.Node) -> Value:
-    """One side of a relation: `I` alone is the number 1; a side that divides by zero
-    everywhere is an error in the statement, not something to sample."""
-    value = lowering.lower(node)
+def _sides(lowering: Lowering, link: ast.Relation) -> tuple[Value, Value]:
+    """Both sides of a relation: `I` alone takes the shape of the other side (the number
+    1 next to a number); a side that divides by zero everywhere is an error in the
+    statement, not something to sample."""
+    left, right = lowering.lower(link.lhs), lowering.lower(link.rhs)
+    if left is IDENTITY:
+        left = _identity_like(right)
+    if right is IDENTITY:
+        right = _identity_like(left)
+    return _defined(left), _defined(right)
+
+
+def _identity_like(other: Value) -> Value:
+    if isinstance(other, sp.MatrixBase) and other.shape[0] == other.shape[1]:
+        return sp.ImmutableMatrix(sp.eye(other.shape[0]))
+    return sp.S.One
+
+
+def _defined(value: Value) -> Value:
     if value is IDENTITY:
         return sp.S.One
     if value.has(sp.zoo, sp.nan):

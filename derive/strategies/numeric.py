@@ -379,7 +379,9 @@ def _free_atoms(expr: sp.Expr) -> set[sp.Basic]:
     symbols = {
         symbol
         for symbol in outside.free_symbols
-        if isinstance(symbol, sp.Symbol) and symbol not in bound and not isinstance(symbol, sp.Dummy)
+        if isinstance(symbol, sp.Symbol)
+        and symbol not in bound
+        and not isinstance(symbol, sp.Dummy)
     }
     return set(indexed) | symbols
 

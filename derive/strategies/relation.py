@@ -40,15 +40,31 @@ class _Instances:
         self.statement = statement
         self._built: dict[tuple[tuple[str, int], ...], Instance] = {}
         self._problems: dict[tuple[tuple[str, int], ...], Problem] = {}
+        self._slow: set[tuple[tuple[str, int], ...]] = set()
+        self.skipped: list[str] = []  # sizes too slow to build, said in the verdict
 
-    def problem(self, sizes: dict[str, int], rng: np.random.Generator) -> Problem:
-        """The numeric problem at these sizes, compiled once for screening and trials."""
+    def problem(
+        self, sizes: dict[str, int], rng: np.random.Generator, budget: Budget
+    ) -> Problem | None:
+        """The numeric problem at these sizes, compiled once for screening and trials;
+        None when building it would take more than a quarter of what is left (symbolic
+        instances grow fast with the size: inverting a 7×7 symbolic matrix)."""
         key = tuple(sorted(sizes.items()))
+        if key in self._slow:
+            return None
         if key not in self._problems:
-            instance = self.get(sizes)
-            self._problems[key] = Problem(
-                instance.pairs, instance.found.scalars, instance.found.randoms, rng
-            )
+            try:
+                with deadline(budget.share(0.25)):
+                    instance = self.get(sizes)
+                    self._problems[key] = Problem(
+                        instance.pairs, instance.found.scalars, instance.found.randoms, rng
+                    )
+            except BudgetExceeded:
+                if budget.remaining < 0.1:
+                    raise  # the whole budget is spent, not just this size's share
+                self._slow.add(key)
+                self.skipped.append(_describe_sizes(sizes))
+                return None
         return self._problems[key]
 
     def get(self, sizes: dict[str, int]) -> Instance:
@@ -114,6 +130,8 @@ def decide_statement(
         return screen
     steps: list[str] = []
     proved = _prove(instances, proof_grid, statement, structural, budget, steps)
+    if instances.skipped:
+        steps.append(f"numeric checks skipped at {'; '.join(instances.skipped)}: too slow to build")
     if proved:
         return Verdict(
             Status.PROVED,
@@ -136,6 +154,8 @@ def _shape_probe(statement: Statement, grid: list[dict[str, int]]) -> None:
 
 def _numeric_grid(statement: Statement, structural: list[str]) -> list[dict[str, int]]:
     grid = [dict(s) for s in statement.numeric_sizes] or [{}]
+    given = {name for sizes in grid for name in sizes}
+    structural = [name for name in structural if name not in given]  # the claim chose them
     if not structural:
         return grid
     choices = []
@@ -171,7 +191,9 @@ def _screen(
         if screen_budget.remaining <= 0:
             break
         try:
-            problem = instances.problem(sizes, rng)
+            problem = instances.problem(sizes, rng, screen_budget)
+            if problem is None:
+                continue
             points = problem.simple_points(min(8, per_size)) + problem.random_points(per_size)
             values = problem.evaluate_batch(points)
             refutation = _refute(problem, points, screen_budget, sizes, values)
@@ -184,11 +206,7 @@ def _screen(
         error_seen, defined = max_error(problem, points, values)
         checked += defined
         worst = max(worst, error_seen)
-    return (
-        Trials(checked, tuple(_describe_sizes(s) for s in grid if s), worst, seed)
-        if checked
-        else None
-    )
+    return Trials(checked, _checked_sizes(grid, instances), worst, seed) if checked else None
 
 
 def _refute(
@@ -347,7 +365,9 @@ def _verify(
             out_of_time = True
             break
         try:
-            problem = instances.problem(sizes, rng)
+            problem = instances.problem(sizes, rng, budget)
+            if problem is None:
+                continue
             points = problem.random_points(per_size)
             values = problem.evaluate_batch(points)
         except DeriveError as exc:
@@ -373,7 +393,12 @@ def _verify(
             return _refuted(spot, problem, sizes)
         error_seen, _ = max_error(problem, points, values)
         worst = max(worst, error_seen)
-    evidence = Trials(total, tuple(_describe_sizes(s) for s in grid if s), worst, seed)
+    evidence = Trials(total, _checked_sizes(grid, instances), worst, seed)
+    if instances.skipped:
+        steps = (
+            *steps,
+            f"numeric checks skipped at {'; '.join(instances.skipped)}: too slow to build",
+        )
     if undecided:
         return unknown(
             f"{undecided} numeric disagreement(s) could not be confirmed or dismissed exactly",
@@ -423,6 +448,11 @@ def _spot_check(problem: Problem, points: list[Point], budget: Budget) -> Failur
             if isinstance(result, Failure):
                 return result
     return None
+
+
+def _checked_sizes(grid: list[dict[str, int]], instances: _Instances) -> tuple[str, ...]:
+    described = (_describe_sizes(s) for s in grid if s)
+    return tuple(d for d in described if d not in instances.skipped)
 
 
 def _describe_sizes(sizes: dict[str, int] | tuple) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import sympy as sp
+from sympy.core.relational import Relational
 
 from derive.budget import Budget, BudgetExceeded, deadline
 from derive.model.cases import reachable, single_point
@@ -173,7 +174,60 @@ def prove_sign(expr: sp.Expr, strict: bool, budget: Budget) -> str | None:
         verdict = candidate.is_positive if strict else candidate.is_nonnegative
         if verdict:
             return "sign from the assumptions"
+    if expr.has(sp.Max, sp.Min, sp.Abs, relu, sp.Heaviside):
+        try:
+            with deadline(budget.share(0.5)):
+                if _sign_by_cases(expr, strict):
+                    return "sign in every case"
+        except BudgetExceeded:
+            return None
+        except (TypeError, ValueError, NotImplementedError, AttributeError):
+            return None
     return None
+
+
+def _sign_by_cases(expr: sp.Expr, strict: bool) -> bool:
+    """min, max, |x| and ReLU split into cases; in each reachable case the sign must follow
+    from the case's condition (a single-symbol condition becomes an assumption)."""
+    folded = sp.piecewise_fold(_piecewise_form(expr))
+    branches = reachable(folded) if isinstance(folded, sp.Piecewise) else [(folded, sp.true)]
+    for value, condition in branches:
+        value = _assume_condition(sp.simplify(value), condition)
+        sign = value.is_positive if strict else value.is_nonnegative
+        if not sign:
+            return False
+    return True
+
+
+def _piecewise_form(expr: sp.Expr) -> sp.Expr:
+    for kind in (relu, sp.Max, sp.Min, sp.Abs, sp.Heaviside):
+        expr = expr.rewrite(kind, sp.Piecewise)
+    return expr
+
+
+def _assume_condition(value: sp.Expr, condition: sp.Basic) -> sp.Expr:
+    """Refine the value by a condition such as `x > tau` or `x - tau <= 0`: the symbols get
+    the sign the condition gives their difference (by substitution d = x - tau)."""
+    if condition in (sp.true, True):
+        return value
+    relations = condition.args if isinstance(condition, sp.And) else (condition,)
+    for relation in relations:
+        if not isinstance(relation, Relational) or isinstance(relation, sp.Eq | sp.Ne):
+            continue
+        difference = relation.lhs - relation.rhs
+        symbols = sorted(difference.free_symbols, key=str)
+        if not symbols:
+            continue
+        positive = isinstance(relation, sp.StrictGreaterThan)
+        nonnegative = isinstance(relation, sp.GreaterThan)
+        negative = isinstance(relation, sp.StrictLessThan)
+        d = sp.Dummy("d", positive=positive or None, nonnegative=nonnegative or None,
+                     negative=negative or None, nonpositive=isinstance(relation, sp.LessThan) or None, real=True)  # fmt: skip
+        pivot = symbols[0]
+        solved = sp.solve(sp.Eq(difference, d), pivot)
+        if len(solved) == 1:
+            value = sp.simplify(value.subs(pivot, solved[0]))
+    return value
 
 
 def prove_nonzero(expr: sp.Expr, budget: Budget) -> str | None:
