@@ -1,5 +1,5 @@
 """The `derive` command line: check the claim library, list it, show one claim, prove
-one statement.
+one statement, list the answer keys, grade submissions.
 
 Each command is a function from parsed arguments to an exit code. The engine, sympy,
 numpy and rich are imported inside the commands, so `derive --help` stays fast. User
@@ -7,6 +7,7 @@ mistakes end in one message on stderr and exit code 2, never a traceback.
 
     $ derive prove 'sqrt(x^2) = x' --assume 'x > 0'
     $ derive check ift6135/momentum --junit derive.xml
+    $ derive grade hand-ins/ --key ift6135-a2-2021 --format csv --out grades.csv
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from derive.claim import Claim
+    from derive.grading.key import AnswerKey
+    from derive.grading.results import SubmissionResult
     from derive.model.types import Context, Decl
     from derive.verdict import Verdict
 
@@ -44,6 +47,30 @@ A statement that begins with '-' goes after '--':  derive prove -- '-x^2 <= 0'
 
 exit status: 0 proved or verified, 1 refuted, 3 unknown, 2 bad input or error
 """
+
+_GRADE_EPILOG = """\
+examples:
+  derive grade s123.yaml --key ift6135-a2-2021
+  derive grade hand-ins/ --key ift6135-a2-2021 --workers 4 --format csv --out grades.csv
+  derive grade hand-ins/ --key hw4 --format gradescope --out results/
+  derive grade hand-ins/ --key hw4 --format csv --out grades.csv --resume
+
+Submissions: structured answers (.yaml, .yml, .json) or solution documents
+(.md, .tex, .txt); folders are searched for them. With several submissions (or
+--resume), each result is kept in .derive-grading/ next to --out (or here) as it
+is graded, and --resume grades only the submissions not graded yet.
+
+exit status: 0 when grading ran (whatever the scores), 2 for a usage error
+(unknown key, no submission files)
+"""
+_GRADE_FORMATS = ("text", "json", "csv", "junit", "gradescope")
+_DEFAULT_NAMES = {
+    "text": "grades.txt",
+    "json": "grades.json",
+    "csv": "grades.csv",
+    "junit": "grades.xml",
+    "gradescope": "results.json",
+}
 
 
 class UsageError(Exception):
@@ -219,6 +246,61 @@ def build_parser() -> argparse.ArgumentParser:
     _engine_options(prove)
     _json_option(prove, "print the verdict as one JSON document")
     prove.set_defaults(run=_prove)
+
+    keys = commands.add_parser(
+        "keys",
+        help="list the answer keys and their questions",
+        description="List the answer keys of the library: per question its label, "
+        "points, and what is expected.",
+    )
+    _json_option(keys, "print the keys as one JSON document")
+    keys.set_defaults(run=_keys)
+
+    grade = commands.add_parser(
+        "grade",
+        help="grade submissions against an answer key",
+        description="Grade submissions: every final answer against the key, and every "
+        "step of every derivation, with the first wrong step and its counterexample.",
+        epilog=_GRADE_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    grade.add_argument(
+        "submissions",
+        nargs="+",
+        metavar="SUBMISSION",
+        help="answer files (.yaml, .json), solution documents (.md, .tex, .txt), or folders",
+    )
+    grade.add_argument(
+        "--key", "-k", metavar="KEY", help="the answer key (default: the file's 'key:' field)"
+    )
+    grade.add_argument(
+        "--format",
+        "-f",
+        choices=_GRADE_FORMATS,
+        default="text",
+        help="text (tables), json, csv (a gradebook), junit, or gradescope (results.json)",
+    )
+    grade.add_argument(
+        "--out",
+        "-o",
+        metavar="FILE_OR_DIR",
+        help="write the report there instead of stdout (a folder for gradescope with "
+        "several submissions: one file each)",
+    )
+    grade.add_argument(
+        "--workers",
+        type=_workers,
+        default=1,
+        metavar="N",
+        help="grade N submissions at a time (0: one per CPU; default: 1)",
+    )
+    grade.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep the results of submissions graded by an earlier run instead of regrading",
+    )
+    _engine_options(grade)
+    grade.set_defaults(run=_grade)
     return parser
 
 
@@ -415,6 +497,151 @@ def _prove(args: argparse.Namespace) -> int:
     }.get(verdict.status, EXIT_USAGE)
 
 
+def _keys(args: argparse.Namespace) -> int:
+    keys = _answer_keys()
+    if args.json:
+        from derive.report.grading_json import dumps, key_dict
+
+        print(dumps({"keys": [key_dict(k) for k in keys]}))
+        return EXIT_OK
+    from rich.text import Text
+
+    from derive.report.grading_console import key_table
+
+    console = _console()
+    for key in keys:
+        console.print(key_table(key))
+        console.print()
+    count = len(keys)
+    console.print(Text(f"{count} answer key{'s' if count != 1 else ''}", style="dim"))
+    return EXIT_OK
+
+
+def _grade(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from derive.engine import Settings
+    from derive.grading.batch import RESULTS_FOLDER, find_submissions, grade_paths
+
+    files = find_submissions(args.submissions)
+    keys = _answer_keys()
+    if args.key is not None:
+        _find_key(keys, args.key)
+    out = Path(args.out) if args.out else None
+    several = len(files) > 1
+    folder_output = args.format == "gradescope" and (
+        several or (out is not None and (out.is_dir() or args.out.endswith(("/", os.sep))))
+    )
+    if folder_output and out is None:
+        raise UsageError(
+            "--format gradescope with several submissions writes one file each: give --out FOLDER"
+        )
+    if out is not None and not folder_output and out.is_dir():
+        out = out / _DEFAULT_NAMES[args.format]
+    results_dir = None
+    if several or args.resume:
+        base = out if folder_output else (out.parent if out is not None else Path.cwd())
+        results_dir = base / RESULTS_FOLDER
+    settings = Settings(seed=args.seed, timeout=args.timeout)
+    options = {
+        "workers": args.workers,
+        "out_dir": results_dir,
+        "resume": args.resume,
+        "keys": keys,
+    }
+    if several and _isatty(sys.stderr):
+        results = _grade_with_progress(files, args.key, settings, options, len(files))
+    else:
+        results = grade_paths(files, args.key, settings, **options)
+    if results_dir is not None and _isatty(sys.stderr):
+        print(
+            f"results kept in {results_dir} (--resume skips what is graded there)",
+            file=sys.stderr,
+        )
+    if folder_output:
+        from derive.report.gradescope import write_gradescope_folder
+
+        assert out is not None
+        try:
+            written = write_gradescope_folder(out, results)
+        except OSError as exc:
+            raise UsageError(f"cannot write to {out}: {exc.strerror or exc}") from None
+        print(f"wrote {len(written)} results files to {out}", file=sys.stderr)
+        return EXIT_OK
+    if args.format == "text":
+        _print_grades(results, out)
+        return EXIT_OK
+    _write_output(_grade_report(args.format, results), out)
+    return EXIT_OK
+
+
+def _grade_with_progress(
+    files: list[Any], key: str | None, settings: Any, options: dict[str, Any], total: int
+) -> list[SubmissionResult]:
+    from derive.grading.batch import grade_paths
+    from derive.report.console import make_progress
+
+    with make_progress(_console(stderr=True)) as progress:
+        task = progress.add_task("grading", total=total)
+        progress.refresh()
+
+        def advance(result: SubmissionResult) -> None:
+            progress.update(task, advance=1, description=result.student)
+            progress.refresh()
+
+        return grade_paths(files, key, settings, on_result=advance, **options)
+
+
+def _grade_report(fmt: str, results: list[SubmissionResult]) -> str:
+    if fmt == "json":
+        from derive.report.grading_json import dumps, grading_document
+
+        return dumps(grading_document(results)) + "\n"
+    if fmt == "csv":
+        from derive.report.grading_csv import csv_text
+
+        return csv_text(results)
+    if fmt == "junit":
+        from derive.report.grading_junit import grading_junit_text
+
+        return grading_junit_text(results)
+    from derive.report.gradescope import gradescope_text
+
+    return gradescope_text(results[0])
+
+
+def _print_grades(results: list[SubmissionResult], out: Any) -> None:
+    from rich.console import Console
+
+    from derive.report.grading_console import class_summary_panel, submission_panel
+
+    def render(console: Console) -> None:
+        for result in results:
+            console.print(submission_panel(result))
+        if len(results) > 1:
+            console.print(class_summary_panel(results))
+
+    if out is None:
+        render(_console())
+        return
+    try:
+        with open(out, "w", encoding="utf-8") as stream:
+            render(Console(file=stream, width=120, no_color=True, highlight=False))
+    except OSError as exc:
+        raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
+
+
+def _write_output(text: str, out: Any) -> None:
+    if out is None:
+        sys.stdout.write(text)
+        return
+    try:
+        with open(out, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+    except OSError as exc:
+        raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
+
+
 # -- helpers ------------------------------------------------------------------------------
 
 
@@ -446,6 +673,31 @@ def _library() -> list[Claim]:
         if os.environ.get("DERIVE_DEBUG") == "1":
             raise
         raise UsageError(f"cannot load the claim library: {type(exc).__name__}: {exc}") from None
+
+
+def _answer_keys() -> list[AnswerKey]:
+    from derive import registry
+
+    try:
+        return registry.load_keys()
+    except DeriveError:
+        raise
+    except Exception as exc:  # a key module that does not import: the author's to fix
+        if os.environ.get("DERIVE_DEBUG") == "1":
+            raise
+        raise UsageError(f"cannot load the answer keys: {type(exc).__name__}: {exc}") from None
+
+
+def _find_key(keys: list[AnswerKey], name: str) -> AnswerKey:
+    import difflib
+
+    for key in keys:
+        if key.name == name:
+            return key
+    close = difflib.get_close_matches(name, [k.name for k in keys], n=3)
+    hint = f" (did you mean {', '.join(close)}?)" if close else ""
+    known = ", ".join(k.name for k in keys) or "none"
+    raise UsageError(f"no answer key is named {name!r}{hint}; known keys: {known}")
 
 
 def _select(selectors: list[str], source: str | None) -> list[Claim]:

@@ -134,3 +134,34 @@ def test_missing_question_scores_zero() -> None:
     assert result.score == 0
     assert all(q.final.status is FinalStatus.MISSING for q in result.questions)
     assert result.max_score == 13
+
+
+UPDATE_KEY = key(
+    "update-key",
+    "updates",
+    source="003",
+    questions=[
+        question(
+            "7",
+            2,
+            answer=r"w \leftarrow (1 - \alpha\lambda) w - \alpha \frac{\partial L}{\partial w}",
+            let={"L": "function(w)"},
+        )
+    ],
+)
+
+
+def test_an_update_without_its_learning_rate_is_incorrect() -> None:
+    def final(text: str):
+        submission = Submission("s", {"7": QuestionAnswer("7", (text,), latex=True)})
+        return grade_submission(submission, UPDATE_KEY, SETTINGS).questions[0].final
+
+    assert final(r"w \leftarrow (1 - \alpha\lambda)w - \alpha\frac{\partial L}{\partial w}").status is FinalStatus.CORRECT
+    wrong = final(r"w \leftarrow (1 - \alpha\lambda)w - \frac{\partial L}{\partial w}")
+    assert wrong.status is FinalStatus.INCORRECT
+    assert "alpha" in wrong.counterexample
+
+
+def test_a_chain_that_names_a_new_quantity_defines_it_and_checks_the_rest() -> None:
+    result = grade("9", steps=(r"\mu_1 = 30/12 = 2.50",), answer="0.67")
+    assert result.steps[0].status is StepStatus.VALID

@@ -529,11 +529,12 @@ def test_seed_batch_norm() -> None:
     )
 
 
-def test_seed_update_arrow_is_refused() -> None:
+def test_seed_update_arrow_is_an_update_relation() -> None:
     text = "w \\leftarrow (1 - \\alpha\\lambda)w - \\frac{\\partial \\mathcal{L}}{\\partial w}"
-    with pytest.raises(ParseError, match="updates") as info:
-        P(text)
-    assert info.value.column == 2
+    node = P(text)
+    assert isinstance(node, Relation)
+    assert node.op == "<-"
+    assert node.lhs == v("w")
 
 
 def test_seed_pdf_damage() -> None:
@@ -574,7 +575,6 @@ def test_seed_regularised_loss() -> None:
         ("a \\Rightarrow b", "implications", 2),
         ("a \\iff b", "implications", 2),
         ("a \\rightarrow b", "implications", 2),
-        ("a \\gets b", "updates", 2),
         ("a + \\cdots + b", "cannot be checked", 4),
         ("a + \\dots", "cannot be checked", 4),
         ("a + \\ldots", "cannot be checked", 4),

@@ -37,7 +37,6 @@ from derive.model import ast
 from derive.model.lower import Lowering
 from derive.model.types import Context, Definition
 from derive.parsing import parse_expression, parse_statement
-from derive.strategies.instances import links_of
 from derive.verdict import Status, Verdict
 
 _CONTINUATION = re.compile(r"^\s*(=|\\le(q)?\b|\\ge(q)?\b|<=|>=|<|>|\\neq|!=)")
@@ -68,7 +67,7 @@ def grade_question(
     if answer is None or (not answer.steps and not answer.answer):
         final = FinalResult(FinalStatus.MISSING, "no answer to this question was found")
         return QuestionResult(question.label, 0.0, question.points, final)
-    steps, context, relations = check_steps(question, answer.steps, settings)
+    steps, context, relations = check_steps(question, answer.steps, settings, latex=answer.latex)
     final = check_final(question, answer, relations, context, settings)
     return QuestionResult(
         question.label, _score(question, final, steps), question.points, final, steps
@@ -102,7 +101,7 @@ class _Written:
 
 
 def check_steps(
-    question: Question, texts: tuple[str, ...], settings: Settings
+    question: Question, texts: tuple[str, ...], settings: Settings, *, latex: bool | None = None
 ) -> tuple[tuple[StepResult, ...], Context, list[_Written]]:
     context = question.context
     results: list[StepResult] = []
@@ -110,7 +109,7 @@ def check_steps(
     previous_rhs: ast.Node | None = None
     for text in texts:
         try:
-            links, definition = _read_step(text, previous_rhs, context)
+            links, definition = _read_step(text, previous_rhs, context, latex)
         except DeriveError as exc:
             listed = _list_answer(text)
             if listed is not None:
@@ -121,12 +120,19 @@ def check_steps(
             results.append(StepResult(text, StepStatus.NOT_CHECKED, reason=reason))
             previous_rhs = None
             continue
-        if definition is not None:
-            context = context.extend(definitions=(definition,))
-            results.append(
-                StepResult(text, StepStatus.NOT_CHECKED, reason=f"defines {definition.name}")
-            )
+        updates = [link for link in links if link.op == "<-"]
+        if updates:  # w ← w - η ∂L/∂w: nothing to prove, but an answer to compare
+            written.extend(_Written(link, text) for link in updates)
+            reason = "an update rule: compared with the key's answer"
+            results.append(StepResult(text, StepStatus.NOT_CHECKED, reason=reason))
             continue
+        if definition is not None:
+            context = context.extend(definitions=(definition.definition,))
+            written.append(_Written(definition.relation, text))  # `s = γ/‖u‖` may be the answer
+            if not links:
+                reason = f"defines {definition.definition.name}"
+                results.append(StepResult(text, StepStatus.NOT_CHECKED, reason=reason))
+                continue
         if not links:
             results.append(
                 StepResult(text, StepStatus.NOT_CHECKED, reason="not a relation to check")
@@ -138,29 +144,45 @@ def check_steps(
     return tuple(results), context, written
 
 
+@dataclass(frozen=True)
+class _Defined:
+    definition: Definition
+    relation: ast.Relation
+
+
 def _read_step(
-    text: str, previous_rhs: ast.Node | None, context: Context
-) -> tuple[list[ast.Relation], Definition | None]:
-    """The relations of one step, or the definition it makes: `w := ...`, `let w = ...`,
-    or `L_reg = ...` naming something the context does not know yet."""
+    text: str, previous_rhs: ast.Node | None, context: Context, latex: bool | None = None
+) -> tuple[list[ast.Relation], _Defined | None]:
+    """The relations of one step to check, and the definition it makes, if any:
+    `w := ...`, `let w = ...`, or `L_reg = ...` naming something the context does not
+    know yet (in a chain `mu_1 = 30/12 = 2.50` the first link defines, the rest are checked)."""
     stripped = _DEFINITION_WORDS.sub("", text, count=1)
     is_definition_word = stripped != text
-    match = _CONTINUATION.match(stripped)
-    if match and previous_rhs is not None:
-        node = parse_statement(
-            "x_{previous} " + stripped
-        )  # a placeholder left side, replaced below
-        links = links_of(node)
+    if _CONTINUATION.match(stripped) and previous_rhs is not None:
+        node = parse_statement("x_{previous} " + stripped, latex=latex)  # placeholder left side
+        links = _links(node)
         links[0] = ast.Relation(links[0].op, previous_rhs, links[0].rhs)
         return links, None
-    node = parse_statement(stripped)
-    if isinstance(node, ast.Relation) and (
-        node.op == ":=" or (node.op == "=" and (is_definition_word or _introduces(node, context)))
-    ):
-        return [], _definition(node)
+    node = parse_statement(stripped, latex=latex)
     if not isinstance(node, ast.Relation | ast.Chain):
         return [], None
-    return links_of(node), None
+    links = _links(node)
+    first = links[0]
+    if first.op == ":=" or (
+        first.op == "=" and (is_definition_word or _introduces(first, context))
+    ):
+        return links[1:], _Defined(_definition(first), ast.Relation("=", first.lhs, first.rhs))
+    return links, None
+
+
+def _links(node: ast.Node) -> list[ast.Relation]:
+    """Links of a relation or chain, keeping definitions and updates (which `links_of`,
+    made for statements to prove, refuses)."""
+    if isinstance(node, ast.Chain):
+        return list(node.links)
+    if isinstance(node, ast.Relation):
+        return [node]
+    return []
 
 
 def _introduces(node: ast.Relation, context: Context) -> bool:
@@ -234,7 +256,7 @@ def check_final(
         try:
             explicit = parse_statement(_DEFINITION_WORDS.sub("", answer.answer, count=1))
             if isinstance(explicit, ast.Relation | ast.Chain):
-                candidates += [_Written(link, answer.answer) for link in links_of(explicit)]
+                candidates += [_Written(link, answer.answer) for link in _links(explicit)]
             else:
                 candidates.append(
                     _Written(ast.Relation("=", ast.Name("_answer"), explicit), answer.answer)
@@ -287,7 +309,7 @@ def _check_answer(
 ) -> FinalResult:
     try:
         target = parse_statement(expected.text)
-        target_link = links_of(target)[0] if isinstance(target, ast.Relation | ast.Chain) else None
+        target_link = _links(target)[0] if isinstance(target, ast.Relation | ast.Chain) else None
     except DeriveError:
         listed = _list_answer(expected.text)  # `mu = [5/2, 31/12]`
         if listed is None:

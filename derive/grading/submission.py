@@ -13,6 +13,7 @@ class QuestionAnswer:
     steps: tuple[str, ...] = ()
     answer: str | None = None
     unparsed: tuple[str, ...] = ()  # parts of the document that could not be read, with why
+    latex: bool | None = None  # True for display math from a document; None: recognise it
 
 
 @dataclass(frozen=True)

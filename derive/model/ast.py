@@ -189,7 +189,8 @@ class Variance(Node):
 
 @dataclass(frozen=True)
 class Relation(Node):
-    """`lhs op rhs` with op one of RELATIONS; `:=` defines the name on its left."""
+    """`lhs op rhs` with op one of RELATIONS; `:=` defines the name on its left, `<-` is
+    an update (the new value of the left side), as in w ← (1 - αλ) w - α ∂L/∂w."""
 
     op: str
     lhs: Node
@@ -205,4 +206,4 @@ class Chain(Node):
     pos: int = _pos()
 
 
-RELATIONS = ("=", "!=", "<", "<=", ">", ">=", ":=")
+RELATIONS = ("=", "!=", "<", "<=", ">", ">=", ":=", "<-")  # `<-`: an update w ← w - η∇L

@@ -81,6 +81,9 @@ def _expect(expr: sp.Expr, randoms: dict[sp.Basic, RandomAtom]) -> sp.Expr:
         rest = sp.Mul(*(f for f in expr.args if any(f.has(a) for a in atoms)))
         if constant != 1:
             return constant * _expect(rest, randoms)
+        clusters = _independent_factors(expr, atoms, randoms)
+        if len(clusters) > 1:  # E[f(X) g(Y)] = E[f(X)] E[g(Y)] for independent X, Y
+            return sp.Mul(*(_expect(cluster, randoms) for cluster in clusters))
     small_power = isinstance(expr, sp.Pow) and expr.exp.is_Integer and 1 < expr.exp <= 6
     if small_power and isinstance(expr.base, sp.Add) and not expr.base.has(sp.Sum):
         return _expect(sp.expand(expr), randoms)
@@ -93,6 +96,24 @@ def _expect(expr: sp.Expr, randoms: dict[sp.Basic, RandomAtom]) -> sp.Expr:
             )
         )
     return _non_polynomial(expr, atoms, randoms)
+
+
+def _independent_factors(
+    product: sp.Mul, atoms: list[sp.Basic], randoms: dict[sp.Basic, RandomAtom]
+) -> list[sp.Expr]:
+    """The factors of a product grouped so that different groups share no random group:
+    factors in different groups are independent."""
+    clusters: list[tuple[set[str], list[sp.Expr]]] = []
+    for factor in product.args:
+        groups = {randoms[a].group for a in atoms if factor.has(a)}
+        joined = [c for c in clusters if c[0] & groups]
+        merged_groups, merged_factors = set(groups), [factor]
+        for cluster in joined:
+            clusters.remove(cluster)
+            merged_groups |= cluster[0]
+            merged_factors += cluster[1]
+        clusters.append((merged_groups, merged_factors))
+    return [sp.Mul(*factors) for _, factors in clusters]
 
 
 def _as_polynomial(expr: sp.Expr, atoms: list[sp.Basic]) -> sp.Poly | None:

@@ -65,11 +65,20 @@ _ELEMENTWISE = {
 }
 
 
-class _Identity:
-    """`I` before its size is known from what it is added to or multiplied with."""
+@dataclass(frozen=True)
+class Identity:
+    """`scale·I` before its size is known from what it is added to or multiplied with."""
+
+    scale: sp.Expr = sp.S.One
+
+    def times(self, factor: sp.Expr) -> Identity:
+        return Identity(self.scale * factor)
+
+    def matrix(self, size: int) -> sp.ImmutableMatrix:
+        return sp.ImmutableMatrix(self.scale * sp.eye(size))
 
 
-IDENTITY = _Identity()
+IDENTITY = Identity()
 
 
 @dataclass
@@ -435,9 +444,7 @@ class Lowering:
 
     def _add_values(self, terms: list[Value]) -> Value:
         shape = next((t.shape for t in terms if isinstance(t, sp.MatrixBase)), None)
-        if shape == (1, 1) and any(
-            not isinstance(t, sp.MatrixBase) and t is not IDENTITY for t in terms
-        ):
+        if shape == (1, 1) and any(not isinstance(t, sp.MatrixBase | Identity) for t in terms):
             terms = [_squeeze(t) if isinstance(t, sp.MatrixBase) else t for t in terms]
             shape = None  # at size 1, W h (a product) is a number: so is b
         if shape is not None:
@@ -448,19 +455,19 @@ class Lowering:
                     raise TypeCheckError(f"cannot add a {_shape(total)} and a {_shape(term)}")
                 total = total + term
             return total
-        if any(t is IDENTITY for t in terms):
-            terms = [sp.S.One if t is IDENTITY else t for t in terms]
-        return sp.Add(*terms)
+        if all(isinstance(t, Identity) for t in terms):
+            return Identity(sp.Add(*(t.scale for t in terms)))  # type: ignore[return-value]
+        return sp.Add(*(t.scale if isinstance(t, Identity) else t for t in terms))
 
     def _neg(self, node: ast.Neg) -> Value:
         value = self.lower(node.operand)
-        return -1 * value if value is not IDENTITY else -sp.S.One
+        return value.times(-1) if isinstance(value, Identity) else -1 * value  # type: ignore[return-value]
 
     def _mul(self, node: ast.Mul) -> Value:
-        result: Value | _Identity = sp.S.One
+        result: Value | Identity = sp.S.One
         for factor in node.factors:
             result = _times(result, self.lower(factor))
-        return sp.S.One if result is IDENTITY else result  # type: ignore[return-value]
+        return result  # type: ignore[return-value]
 
     def _hadamard(self, node: ast.Hadamard) -> Value:
         left, right = self.lower(node.left), self.lower(node.right)
@@ -474,8 +481,10 @@ class Lowering:
 
     def _div(self, node: ast.Div) -> Value:
         numerator, denominator = self.lower(node.numerator), self.lower(node.denominator)
-        if isinstance(denominator, sp.MatrixBase):
+        if isinstance(denominator, sp.MatrixBase | Identity):
             raise TypeCheckError("cannot divide by a vector or matrix")
+        if isinstance(numerator, Identity):
+            return numerator.times(1 / denominator)  # type: ignore[return-value]
         if isinstance(numerator, sp.MatrixBase):
             return sp.ImmutableMatrix(numerator / denominator)
         return numerator / denominator
@@ -488,8 +497,8 @@ class Lowering:
         exponent = self.lower(exponent_node)
         if isinstance(exponent, sp.MatrixBase):
             raise TypeCheckError("an exponent must be a scalar")
-        if base is IDENTITY:
-            return IDENTITY  # type: ignore[return-value]
+        if isinstance(base, Identity):
+            return Identity(base.scale**exponent)  # type: ignore[return-value]
         if isinstance(base, sp.MatrixBase):
             if not exponent.is_Integer:
                 raise Unsupported("a matrix power with a symbolic exponent")
@@ -586,11 +595,14 @@ def _squeeze(value: Value) -> Value:
     return value
 
 
-def _times(left: Value | _Identity, right: Value | _Identity) -> Value | _Identity:
-    if left is IDENTITY:
-        return right
-    if right is IDENTITY:
-        return left
+def _times(left: Value | Identity, right: Value | Identity) -> Value | Identity:
+    if isinstance(left, Identity) and isinstance(right, Identity):
+        return Identity(left.scale * right.scale)
+    if isinstance(left, Identity) or isinstance(right, Identity):
+        identity, other = (left, right) if isinstance(left, Identity) else (right, left)
+        if isinstance(other, sp.MatrixBase):
+            return sp.ImmutableMatrix(identity.scale * other)
+        return identity.times(other)
     if isinstance(left, sp.MatrixBase) and isinstance(right, sp.MatrixBase):
         if left.shape[1] != right.shape[0]:
             raise TypeCheckError(f"cannot multiply a {_shape(left)} by a {_shape(right)}")
@@ -600,11 +612,11 @@ def _times(left: Value | _Identity, right: Value | _Identity) -> Value | _Identi
     return left * right
 
 
-def _as_matrix(term: Value | _Identity, shape: tuple[int, int]) -> sp.ImmutableMatrix:
-    if term is IDENTITY:
+def _as_matrix(term: Value | Identity, shape: tuple[int, int]) -> sp.ImmutableMatrix:
+    if isinstance(term, Identity):
         if shape[0] != shape[1]:
             raise TypeCheckError(f"I added to a {shape[0]}×{shape[1]} matrix")
-        return sp.ImmutableMatrix(sp.eye(shape[0]))
+        return term.matrix(shape[0])
     if isinstance(term, sp.MatrixBase):
         return term
     if term == 0:
@@ -729,7 +741,10 @@ _MATRIX_BUILTINS = {
     "diag": _diag,
     "tr": _square("tr", lambda m: m.trace()),
     "det": _square("det", lambda m: m.det()),
-    "inv": _square("inv", lambda m: sp.ImmutableMatrix(m.inv())),
+    # the adjugate formula is far faster than elimination on symbolic entries of small size
+    "inv": _square(
+        "inv", lambda m: sp.ImmutableMatrix(m.inv(method="ADJ" if m.shape[0] <= 4 else "GE"))
+    ),
     "lambda_max": _square("lambda_max", LambdaMax),
     "spectral_radius": _square("spectral_radius", SpectralRadius),
 }

@@ -128,9 +128,6 @@ REFUSED = {
     "iff": _NOT_STATEMENT,
     "Leftrightarrow": _NOT_STATEMENT,
     "mapsto": _NOT_STATEMENT,
-    "leftarrow": "updates `a ← b` are not equations: write a_{t+1} = ...",
-    "gets": "updates `a ← b` are not equations: write a_{t+1} = ...",
-    "longleftarrow": "updates `a ← b` are not equations: write a_{t+1} = ...",
     "cdots": "... cannot be checked: write the sum with \\sum",
     "dots": "... cannot be checked: write the sum with \\sum",
     "ldots": "... cannot be checked: write the sum with \\sum",
@@ -177,7 +174,7 @@ for _name in ("tan", "cot", "sec", "csc", "sinh", "cosh", "coth", "arcsin", "arc
     REFUSED[_name] = f"\\{_name} is not supported"
 _BRACES = "braces {...} do not group what the reader sees: use ( )"
 _SETS = "sets like ℝ are declarations, not expressions"
-_RELATION_SYMBOL = {"=": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥", ":=": ":="}
+_RELATION_SYMBOL = {"=": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥", ":=": ":=", "<-": "←"}
 OP_MESSAGES = {
     ",": "a comma outside brackets: give one statement per line",
     "!": "factorials are not supported",

@@ -77,6 +77,7 @@ RELATION_COMMANDS = {
     "le": "<=", "leq": "<=", "leqslant": "<=", "leqq": "<=", "ge": ">=", "geq": ">=",
     "geqslant": ">=", "geqq": ">=", "ne": "!=", "neq": "!=", "lt": "<", "gt": ">",
     "coloneqq": ":=", "coloneq": ":=", "triangleq": ":=", "defeq": ":=", "equiv": "=",
+    "leftarrow": "<-", "gets": "<-", "longleftarrow": "<-",
 }  # fmt: skip
 
 SIZES = {f"{size}{side}" for size in ("big", "Big", "bigg", "Bigg") for side in ("", "l", "r", "m")}

@@ -9,7 +9,7 @@ import sympy as sp
 from derive.claim import Statement
 from derive.errors import TypeCheckError
 from derive.model import ast
-from derive.model.lower import IDENTITY, Lowered, Lowering, Value
+from derive.model.lower import Identity, Lowered, Lowering, Value
 from derive.model.types import Context, Random, Scalar, Sequence
 from derive.parsing import parse_statement
 from derive.strategies.numeric import Pair, pairs_of
@@ -36,6 +36,8 @@ def links_of(node: ast.Node) -> list[ast.Relation]:
     match node:
         case ast.Relation(op=":="):
             raise TypeCheckError("a definition (:=) is not a statement to check")
+        case ast.Relation(op="<-"):
+            raise TypeCheckError("an update (←) is not a statement to check: compare it with a key")
         case ast.Relation():
             return [node]
         case ast.Chain(links=links):
@@ -90,22 +92,22 @@ def _sides(lowering: Lowering, link: ast.Relation) -> tuple[Value, Value]:
     1 next to a number); a side that divides by zero everywhere is an error in the
     statement, not something to sample."""
     left, right = lowering.lower(link.lhs), lowering.lower(link.rhs)
-    if left is IDENTITY:
-        left = _identity_like(right)
-    if right is IDENTITY:
-        right = _identity_like(left)
+    if isinstance(left, Identity):
+        left = _identity_like(left, right)
+    if isinstance(right, Identity):
+        right = _identity_like(right, left)
     return _defined(left), _defined(right)
 
 
-def _identity_like(other: Value) -> Value:
+def _identity_like(identity: Identity, other: Value) -> Value:
     if isinstance(other, sp.MatrixBase) and other.shape[0] == other.shape[1]:
-        return sp.ImmutableMatrix(sp.eye(other.shape[0]))
-    return sp.S.One
+        return identity.matrix(other.shape[0])
+    return identity.scale
 
 
 def _defined(value: Value) -> Value:
-    if value is IDENTITY:
-        return sp.S.One
+    if isinstance(value, Identity):
+        return value.scale
     if value.has(sp.zoo, sp.nan):
         raise TypeCheckError("the statement divides by zero (or is otherwise undefined) everywhere")
     return value

@@ -103,7 +103,7 @@ def decide_statement(
         structural = structural_integers(statement)
         numeric_grid = _numeric_grid(statement, structural)
         proof_grid = [dict(s) for s in statement.sizes]
-        _shape_probe(statement, proof_grid)  # shape errors first, at sizes where they show
+        _shape_probe(instances, proof_grid)  # shape errors first, at sizes where they show
     except DeriveError as exc:
         return error(str(exc), "construction")
     except (
@@ -145,11 +145,11 @@ def decide_statement(
     return _verify(instances, numeric_grid, rng, budget, trials, seed, tuple(steps))
 
 
-def _shape_probe(statement: Statement, grid: list[dict[str, int]]) -> None:
+def _shape_probe(instances: _Instances, grid: list[dict[str, int]]) -> None:
     """Build once with distinct sizes of 2 and more, where a vector cannot pass for a
     scalar (at n = 1 it can) nor an n-vector for an m-vector."""
     names = sorted({name for sizes in grid for name in sizes})
-    build(statement, {name: 2 + i for i, name in enumerate(names)} if names else {})
+    instances.get({name: 2 + i for i, name in enumerate(names)} if names else {})
 
 
 def _numeric_grid(statement: Statement, structural: list[str]) -> list[dict[str, int]]:
@@ -244,8 +244,8 @@ def _refuted(failure: Failure, problem: Problem, sizes: dict[str, int]) -> Verdi
     return Verdict(
         Status.REFUTED,
         "counterexample search",
-        summary=f"fails at {counterexample.assignments()}: the left side is {failure.lhs}, "
-        f"the right side {failure.rhs} ({failure.confirmed})",
+        summary=f"fails{' at ' + counterexample.assignments() if values else ''}: the left side is "
+        f"{failure.lhs}, the right side {failure.rhs} ({failure.confirmed})",
         counterexample=counterexample,
     )
 

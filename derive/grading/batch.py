@@ -1,0 +1,365 @@
+"""Grading a class: many submission files, each graded in its own killable process.
+
+    results = grade_paths(["hand-ins/"], "ift6135-a2-2021", Settings(), workers=4,
+                          out_dir=Path(".derive-grading"), resume=True)
+
+- Files are read by their extension: `.yaml`, `.yml`, `.json` are structured answers
+  files, `.md`, `.markdown`, `.tex`, `.latex`, `.txt` solution documents. Folders are
+  searched for such files (hidden entries skipped).
+- The key is `key_name` (the command line's `--key`), else the `key:` field of a
+  structured file. A solution document needs `key_name`.
+- Each submission is read and graded in a child process (`derive.sandbox.run_many`),
+  `workers` at a time, stopped after `settings.timeout * BUDGET_FACTOR` seconds. A file
+  that cannot be read, or whose grading crashes or runs out of time, becomes a
+  `SubmissionResult` with `error` set; the others are graded.
+- With `out_dir`, each result is written there as it arrives (`<name>-<hash>.json`,
+  in the shape of `derive.report.grading_json.submission_dict`, with the file's
+  SHA-256, the key and the settings). With `resume=True`, a submission whose record
+  matches (same file content, key and settings) is not graded again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from derive.engine import GRACE, Settings
+from derive.errors import DeriveError
+from derive.grading.documents import DOCUMENT_SUFFIXES, canonical_label, read_document
+from derive.grading.key import AnswerKey
+from derive.grading.results import SubmissionResult
+from derive.grading.structured import (
+    MAX_BYTES,
+    STRUCTURED_SUFFIXES,
+    SubmissionError,
+    read_bytes,
+    read_structured,
+)
+from derive.grading.submission import Submission
+
+__all__ = [
+    "BUDGET_FACTOR",
+    "RESULTS_FOLDER",
+    "SUFFIXES",
+    "GradingError",
+    "align_labels",
+    "find_submissions",
+    "grade_file",
+    "grade_paths",
+    "read_submission",
+]
+
+BUDGET_FACTOR = 20  # a submission may take this many per-step budgets
+RESULTS_FOLDER = ".derive-grading"
+RECORD_FORMAT = "derive-grading/1"
+SUFFIXES = set(STRUCTURED_SUFFIXES) | DOCUMENT_SUFFIXES
+MAX_FILES = 10_000
+
+
+class GradingError(DeriveError, ValueError):
+    """Grading that cannot start: no submission files, a path that does not exist."""
+
+
+# -- finding submissions ------------------------------------------------------------------
+
+
+def find_submissions(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """The files to grade: files as given, folders searched for submission files."""
+    found: list[Path] = []
+    seen: set[Path] = set()
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            candidates = sorted(_walk(path), key=_natural)
+        elif path.exists():
+            candidates = [path]
+        else:
+            raise GradingError(f"{path}: no such file or folder")
+        for candidate in candidates:
+            resolved = candidate.resolve()
+            if resolved not in seen:
+                seen.add(resolved)
+                found.append(candidate)
+        if len(found) > MAX_FILES:
+            raise GradingError(f"more than {MAX_FILES} submission files")
+    if not found:
+        listed = ", ".join(str(p) for p in paths) or "nothing"
+        raise GradingError(
+            f"no submission files in {listed} (looked for {', '.join(sorted(SUFFIXES))})"
+        )
+    return found
+
+
+def _walk(folder: Path) -> Iterable[Path]:
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            if not name.startswith(".") and Path(name).suffix.lower() in SUFFIXES:
+                yield Path(root) / name
+
+
+def _natural(path: Path) -> list[Any]:
+    """`s2` before `s10`."""
+    return [int(p) if p.isdigit() else p.lower() for p in re.split(r"(\d+)", str(path))]
+
+
+# -- one submission -----------------------------------------------------------------------
+
+
+def read_submission(
+    path: Path, key_name: str | None, keys: Sequence[AnswerKey]
+) -> tuple[Submission, AnswerKey, list[str]]:
+    """Read one file and find its key; notes say what was adjusted on the way."""
+    from derive import registry
+
+    suffix = path.suffix.lower()
+    notes: list[str] = []
+    if suffix in STRUCTURED_SUFFIXES:
+        submission = read_structured(path)
+        name = key_name or submission.key
+        if name is None:
+            raise SubmissionError(
+                f"{path}: no answer key: give --key, or a 'key:' field in the file"
+            )
+        if key_name and submission.key and submission.key != key_name:
+            notes.append(f"the file names the key {submission.key}; graded with {key_name}")
+        try:
+            key = registry.find_key(keys, name)
+        except DeriveError as exc:
+            raise SubmissionError(f"{path}: {exc}") from None
+        return submission, key, notes
+    if suffix in DOCUMENT_SUFFIXES:
+        if key_name is None:
+            raise SubmissionError(f"{path}: a solution document is graded with --key KEY")
+        key = registry.find_key(keys, key_name)
+        return read_document(path, key), key, notes
+    known = ", ".join(sorted(SUFFIXES))
+    raise SubmissionError(
+        f"{path}: cannot read {suffix or 'files without an extension'} (expected {known})"
+    )
+
+
+def align_labels(submission: Submission, key: AnswerKey) -> tuple[Submission, list[str]]:
+    """Answers filed under the key's own labels (`2.2.a` is `2.2a`); answers to questions
+    the key does not have are dropped, with a note."""
+    by_parts = {canonical_label(q.label): q.label for q in key.questions}
+    answers = {}
+    notes = []
+    for label, answer in submission.answers.items():
+        target = label if key.question(label) else by_parts.get(canonical_label(label))
+        if target is None:
+            notes.append(f"{label}: the key has no such question; not graded")
+        elif target in answers:
+            notes.append(f"{label}: a second answer to question {target}; the first is graded")
+        else:
+            answers[target] = replace(answer, label=target)
+    return replace(submission, answers=answers), notes
+
+
+def grade_file(
+    path: Path, key_name: str | None, keys: Sequence[AnswerKey], settings: Settings
+) -> SubmissionResult:
+    """Read and grade one file; every failure becomes a result with `error` set."""
+    from derive.grading import check
+
+    key = _known_key(keys, key_name)
+    try:
+        submission, key, notes = read_submission(path, key_name, keys)
+    except DeriveError as exc:
+        return _failed(path, f"could not be read: {exc}", key, key_name)
+    except RecursionError:
+        return _failed(path, "could not be read: nested too deeply", key, key_name)
+    submission, label_notes = align_labels(submission, key)
+    try:
+        result = check.grade_submission(submission, key, settings)
+    except Exception as exc:  # a bug in grading must not lose the class's other results
+        return _failed(
+            path, f"grading failed: {type(exc).__name__}: {exc}", key, key_name, submission
+        )
+    return replace(result, path=str(path), notes=(*notes, *label_notes, *result.notes))
+
+
+def _known_key(keys: Sequence[AnswerKey], name: str | None) -> AnswerKey | None:
+    return next((k for k in keys if k.name == name), None)
+
+
+def _failed(
+    path: Path,
+    message: str,
+    key: AnswerKey | None,
+    key_name: str | None,
+    submission: Submission | None = None,
+) -> SubmissionResult:
+    return SubmissionResult(
+        student=submission.student if submission else path.stem,
+        key=key.name if key else (key_name or ""),
+        score=0.0,
+        max_score=key.points if key else 0.0,
+        error=message,
+        path=str(path),
+    )
+
+
+# -- a class ------------------------------------------------------------------------------
+
+
+def grade_paths(
+    paths: Iterable[str | os.PathLike[str]],
+    key_name: str | None = None,
+    settings: Settings | None = None,
+    *,
+    workers: int = 1,
+    out_dir: str | os.PathLike[str] | None = None,
+    resume: bool = False,
+    on_result: Callable[[SubmissionResult], None] | None = None,
+    keys: Sequence[AnswerKey] | None = None,
+) -> list[SubmissionResult]:
+    """Grade every submission under `paths`; results come back in file order, and
+    `on_result` hears each one as it is ready (resumed ones first).
+
+    Raises `GradingError` when there is nothing to grade and `ClaimError` for an
+    unknown `key_name`: mistakes in the command, not in a submission.
+    """
+    from derive import registry
+    from derive.sandbox import Outcome, run_many
+
+    settings = settings or Settings()
+    files = find_submissions(paths)
+    keys = list(registry.load_keys() if keys is None else keys)
+    if key_name is not None:
+        registry.find_key(keys, key_name)
+    folder = Path(out_dir) if out_dir is not None else None
+    if folder is not None:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise GradingError(f"cannot create {folder}: {exc.strerror or exc}") from None
+    results: list[SubmissionResult | None] = [None] * len(files)
+    records: list[tuple[Path, str | None] | None] = [None] * len(files)
+    tasks = []
+    for index, path in enumerate(files):
+        digest = _digest(path)
+        record = folder / _record_name(path) if folder is not None else None
+        records[index] = (record, digest) if record is not None else None
+        if resume and record is not None and digest is not None:
+            previous = _load_record(record, path, digest, key_name, settings)
+            if previous is not None:
+                results[index] = previous
+                if on_result:
+                    on_result(previous)
+                continue
+        tasks.append((index, grade_file, (path, key_name, keys, settings)))
+
+    def done(index: int, outcome: Outcome) -> None:
+        path = files[index]
+        if outcome.status == "ok" and isinstance(outcome.value, SubmissionResult):
+            result = outcome.value
+        elif outcome.status == "timeout":
+            limit = settings.timeout * BUDGET_FACTOR
+            result = _failed(
+                path,
+                f"grading stopped after {limit:g} s (the limit for one submission)",
+                _known_key(keys, key_name),
+                key_name,
+            )
+        else:
+            result = _failed(
+                path,
+                f"grading crashed: {outcome.message or 'no result'}",
+                _known_key(keys, key_name),
+                key_name,
+            )
+        results[index] = result
+        saved = records[index]
+        if saved is not None and saved[1] is not None:
+            _save_record(saved[0], path, saved[1], key_name, settings, result)
+        if on_result:
+            on_result(result)
+
+    if tasks:
+        _preload()
+        run_many(
+            tasks, workers=workers, timeout=settings.timeout * BUDGET_FACTOR + GRACE, on_done=done
+        )
+    return [r for r in results if r is not None]
+
+
+def _preload() -> None:
+    """Import the checker and the strategies before forking, once for every child."""
+    import derive.grading.check
+    import derive.parsing.latex
+    import derive.parsing.plain
+    import derive.strategies.extrema
+    import derive.strategies.properties
+    import derive.strategies.relation  # noqa: F401
+
+
+# -- records for --resume -----------------------------------------------------------------
+
+
+def _digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(read_bytes(path, limit=MAX_BYTES)).hexdigest()
+    except SubmissionError:
+        return None  # graded (as an error) every time: nothing worth keeping
+
+
+def _record_name(path: Path) -> str:
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", path.stem).strip("._")[:60] or "submission"
+    where = hashlib.sha1(str(path.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    return f"{stem}-{where}.json"
+
+
+def _identity(path: Path, digest: str, key_name: str | None, settings: Settings) -> dict[str, Any]:
+    return {
+        "format": RECORD_FORMAT,
+        "file": str(path.resolve()),
+        "sha256": digest,
+        "key_option": key_name,
+        "settings": {"seed": settings.seed, "timeout": settings.timeout, "trials": settings.trials},
+    }
+
+
+def _load_record(
+    record: Path, path: Path, digest: str, key_name: str | None, settings: Settings
+) -> SubmissionResult | None:
+    from derive.report.grading_json import submission_from_dict
+
+    try:
+        data = json.loads(record.read_text(encoding="utf-8"))
+        if {k: data.get(k) for k in _identity(path, digest, key_name, settings)} != _identity(
+            path, digest, key_name, settings
+        ):
+            return None
+        return submission_from_dict(data["result"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None  # missing, stale or damaged: grade again
+
+
+def _save_record(
+    record: Path,
+    path: Path,
+    digest: str,
+    key_name: str | None,
+    settings: Settings,
+    result: SubmissionResult,
+) -> None:
+    from derive.report.grading_json import dumps, submission_dict
+
+    data = _identity(path, digest, key_name, settings) | {"result": submission_dict(result)}
+    try:
+        handle, temporary = tempfile.mkstemp(dir=record.parent, prefix=".tmp-", suffix=".json")
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(dumps(data))
+        os.replace(temporary, record)
+    except OSError:
+        with contextlib.suppress(OSError, UnboundLocalError):
+            os.unlink(temporary)
