@@ -333,6 +333,25 @@ def _engine_options(parser: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="time budget of each check; past it the verdict is unknown (default: 60)",
     )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="decide everything again instead of reusing cached verdicts",
+    )
+    parser.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help="where verdicts are cached (default: $DERIVE_CACHE_DIR or ~/.cache/derive)",
+    )
+
+
+def _settings(args: argparse.Namespace) -> Any:
+    """The engine settings a command's options ask for."""
+    from derive.cache import DEFAULT_DIRECTORY
+    from derive.engine import Settings
+
+    cache_dir = None if args.no_cache else str(args.cache_dir or DEFAULT_DIRECTORY)
+    return Settings(seed=args.seed, timeout=args.timeout, cache_dir=cache_dir)
 
 
 def _json_option(parser: argparse.ArgumentParser, text: str) -> None:
@@ -373,11 +392,11 @@ def _workers(text: str) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from derive.engine import Settings, check_claims
+    from derive.engine import check_claims
     from derive.report.json_report import Tally, check_document, dumps
 
     claims = _select(args.selectors, args.source)
-    settings = Settings(seed=args.seed, timeout=args.timeout)
+    settings = _settings(args)
     start = time.monotonic()
     if not args.json and _isatty(sys.stderr):
         verdicts = _check_with_progress(claims, settings, args.workers)
@@ -435,7 +454,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    from derive.engine import Settings, check_claims
+    from derive.engine import check_claims
     from derive.report.json_report import claim_dict, dumps, verdict_dict
     from derive.verdict import passes
 
@@ -446,7 +465,7 @@ def _show(args: argparse.Namespace) -> int:
 
         console = _console()
         console.print(claim_panel(claim))
-    verdict = check_claims([claim], Settings(seed=args.seed, timeout=args.timeout))[0]
+    verdict = check_claims([claim], _settings(args))[0]
     if args.json:
         print(dumps(claim_dict(claim, details=True) | verdict_dict(verdict, claim=claim)))
     else:
@@ -461,7 +480,7 @@ def _prove(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from derive.claim import build_context, claim
-    from derive.engine import Settings, prove
+    from derive.engine import prove
     from derive.parsing import parse_statement
     from derive.report.json_report import context_lines, dumps, verdict_dict
     from derive.verdict import Status
@@ -480,7 +499,7 @@ def _prove(args: argparse.Namespace) -> int:
         context=context,
     ).check
     statement = replace(statement, context=context, latex=args.latex)  # type: ignore[arg-type]
-    verdict = prove(statement, Settings(seed=args.seed, timeout=args.timeout))  # type: ignore[arg-type]
+    verdict = prove(statement, _settings(args))  # type: ignore[arg-type]
     if args.json:
         document = verdict_dict(verdict, title="ad-hoc", statement=args.statement)
         document["context"] = context_lines(context)
@@ -520,7 +539,6 @@ def _keys(args: argparse.Namespace) -> int:
 def _grade(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from derive.engine import Settings
     from derive.grading.batch import RESULTS_FOLDER, find_submissions, grade_paths
 
     files = find_submissions(args.submissions)
@@ -542,7 +560,7 @@ def _grade(args: argparse.Namespace) -> int:
     if several or args.resume:
         base = out if folder_output else (out.parent if out is not None else Path.cwd())
         results_dir = base / RESULTS_FOLDER
-    settings = Settings(seed=args.seed, timeout=args.timeout)
+    settings = _settings(args)
     options = {
         "workers": args.workers,
         "out_dir": results_dir,

@@ -85,10 +85,10 @@ def check_claims(
     *,
     workers: int = 1,
     on_result: Callable[[Claim, Verdict], None] | None = None,
-    cache: VerdictCache | None = None,
 ) -> list[Verdict]:
     """Decide every claim, `workers` at a time, each in its own killable process;
-    verdicts found in `cache` are not decided again."""
+    verdicts found in the settings' cache are not decided again."""
+    cache = settings.cache()
     verdicts: list[Verdict | None] = [None] * len(claims)
     keys = [claim_key(c, settings.seed, settings.trials) if cache else None for c in claims]
 
@@ -139,10 +139,9 @@ def _cached(cache: VerdictCache | None, key: str | None) -> Verdict | None:
     return replace(verdict, seconds=time.monotonic() - start, notes=(*verdict.notes, note))
 
 
-def prove(
-    statement: Statement, settings: Settings = Settings(), *, cache: VerdictCache | None = None
-) -> Verdict:
-    """Decide one ad-hoc statement in a killable child process."""
+def prove(statement: Statement, settings: Settings = Settings()) -> Verdict:
+    """Decide one ad-hoc statement in a killable child process (through the cache)."""
+    cache = settings.cache()
     key = statement_key(statement, settings.seed, settings.trials) if cache else None
     cached = _cached(cache, key)
     if cached is not None:

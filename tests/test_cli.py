@@ -310,3 +310,24 @@ def test_internal_errors_are_reported_without_traceback(
 def test_statements_print_back_as_they_parse(text: str) -> None:
     node = parse_statement(text)
     assert parse_statement(format_node(node)) == node
+
+
+def test_check_reuses_cached_verdicts(tmp_path, monkeypatch, capsys) -> None:
+    import json
+
+    from derive import registry
+    from derive.claim import claim
+    from derive.cli import main
+
+    claims = [claim("t/a/cached", "cached", source="x", statement="tanh(z) = 2 sigmoid(2z) - 1")]
+    monkeypatch.setattr(registry, "load_library", lambda: claims)
+    arguments = ["check", "--json", "--cache-dir", str(tmp_path)]
+    assert main(arguments) == 0
+    first = json.loads(capsys.readouterr().out)["claims"][0]
+    assert main(arguments) == 0
+    second = json.loads(capsys.readouterr().out)["claims"][0]
+    assert second["status"] == first["status"] == "proved"
+    assert any("cache" in note for note in second["verdict_notes"])
+    assert main([*arguments[:-2], "--no-cache"]) == 0
+    third = json.loads(capsys.readouterr().out)["claims"][0]
+    assert not any("cache" in note for note in third["verdict_notes"])
