@@ -231,3 +231,21 @@ def test_a_claim_that_cannot_be_read_is_an_error_not_a_crash() -> None:
     verdict = decide(broken.check)
     assert verdict.status is Status.ERROR
     assert "could not be built" in verdict.reason
+
+
+def test_derivatives_with_respect_to_elements_of_a_recurrence() -> None:
+    context = {"let": {"h": "sequence"}, "where": {"h_k": "sigmoid(h_{k-1})"}}
+    assert run("diff(h_1, h_0) = h_1 (1 - h_1)", **context).status is Status.PROVED
+    assert run("diff(h_2, h_1) = h_2 (1 - h_2)", **context).status is Status.PROVED
+    assert run("diff(h_2, h_0) = h_2 (1 - h_2) h_1 (1 - h_1)", **context).status is Status.PROVED
+    assert run("diff(h_2, h_0) = h_2 (1 - h_2)", **context).status is Status.REFUTED
+
+
+def test_scaled_identity_takes_the_size_of_the_matrix() -> None:
+    assert run("A + lam I = lam I + A", let={"A": "matrix(n, n)"}).status is Status.PROVED
+
+
+def test_expectation_of_independent_non_polynomial_factors() -> None:
+    laws = {"w": "random ~ Normal(0, 1)", "z": "random ~ symmetric(1)"}
+    assert run("E[w^2 relu(z)^2] = 1/2", let=laws).status is Status.PROVED
+    assert run("E[w^2 relu(z)^2] = 1", let=laws).status is Status.REFUTED

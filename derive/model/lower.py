@@ -107,6 +107,7 @@ class Lowering:
         self.unfold_floor = dict(unfold_floor or {})  # sequence -> lowest index to unfold to
         self.found = Lowered()
         self.bound: dict[str, sp.Symbol] = {}  # summation indices in scope
+        self.held_elements: frozenset[tuple[str, sp.Expr]] = frozenset()
         self._cache: dict[tuple[str, frozenset[str]], Value] = {}
         self._depth = 0
 
@@ -125,11 +126,15 @@ class Lowering:
             self._depth -= 1
         return value
 
-    def with_held(self, names: frozenset[str]) -> Lowering:
-        """The same instance (shared symbols and findings) with more names held."""
+    def with_held(
+        self, names: frozenset[str], elements: frozenset[tuple[str, sp.Expr]] = frozenset()
+    ) -> Lowering:
+        """The same instance (shared symbols and findings) with more names, or sequence
+        elements such as h_1, held: not expanded by their definitions."""
         other = Lowering(
             self.context, self.sizes, held=self.held | names, unfold_floor=self.unfold_floor
         )
+        other.held_elements = self.held_elements | elements
         other.found = self.found
         other.bound = dict(self.bound)
         return other
@@ -297,7 +302,8 @@ class Lowering:
         for an explicit definition (`v_t := (1-β) Σ ...`), down to the statement's lowest
         index for a recurrence (`v_t := β v_{t-1} + ...`)."""
         recurrence = self._recurrence(base)
-        if recurrence is not None and base not in self.held:
+        held = any(b == base and sp.simplify(index - i) == 0 for b, i in self.held_elements)
+        if recurrence is not None and base not in self.held and not held:
             recursive = _mentions(recurrence.body, base)
             if not recursive or self._should_unfold(base, index):
                 for condition_index, body in _recurrence_cases(recurrence.body):
@@ -377,7 +383,8 @@ class Lowering:
             )
         if node.derivative:
             raise TypeCheckError(f"'{name}' is not a function, so {name}' means nothing")
-        return self.lower(ast.Mul((ast.Name(name, node.pos), *node.args), node.pos))
+        factor = _name_node(name, node.pos)  # h_1 (1 - h_1): the element h_1, times
+        return self.lower(ast.Mul((factor, *node.args), node.pos))
 
     def _apply_definition(self, definition: Definition, node: ast.Call) -> Value:
         if len(node.args) != len(definition.params):
@@ -558,8 +565,16 @@ class Lowering:
         return self._differentiate(node.expr, node.var, 1)
 
     def _differentiate(self, expr: ast.Node, var: ast.Node, order: int) -> Value:
+        """d expr / d var with var held free (w of w := γu/‖u‖, or h_1 of a recurrence),
+        then var replaced by its value: the derivative at that point."""
         var_name = _variable_name(var)
-        held = self.with_held(frozenset({var_name}))
+        elements: frozenset[tuple[str, sp.Expr]] = frozenset()
+        element_of_recurrence = (
+            isinstance(var, ast.Subscript) and self._recurrence(var.base) is not None
+        )
+        if element_of_recurrence:
+            elements = frozenset({(var.base, self.lower(var.index))})  # type: ignore[union-attr]
+        held = self.with_held(frozenset({var_name}), elements)
         variable = held.lower(var)
         value = held.lower(expr)
         for _ in range(order):
@@ -568,6 +583,8 @@ class Lowering:
         if definition is not None and not definition.params and var_name not in self.held:
             replacement = self.lower(definition.body)  # type: ignore[arg-type]
             value = _substitute(value, _pairs(variable, replacement))
+        elif element_of_recurrence:
+            value = _substitute(value, _pairs(variable, self.lower(var)))
         return value
 
     # -- randomness ---------------------------------------------------------------------
@@ -673,6 +690,16 @@ def _variable_name(var: ast.Node) -> str:
         case ast.Subscript(base=base, label=label):
             return f"{base}_{label}"
     raise TypeCheckError("differentiate with respect to a name")
+
+
+def _name_node(name: str, pos: int) -> ast.Node:
+    """A called name as the node it would be on its own (`h_1` is a subscript): the
+    name is an identifier the parser produced, so reading it again is safe."""
+    if "_" not in name:
+        return ast.Name(name, pos)
+    from derive.parsing.plain import parse_plain_expression
+
+    return parse_plain_expression(name)
 
 
 def _mentions(body: object, base: str) -> bool:

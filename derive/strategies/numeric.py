@@ -317,7 +317,7 @@ class Problem:
 def _compile(args: list[sp.Basic], exprs: list[sp.Expr], functions: dict[str, object]) -> object:
     """One numpy function computing every expression (Indexed atoms become plain
     arguments, common subexpressions are computed once)."""
-    dummies = [sp.Dummy() for _ in args]
+    dummies = [sp.Dummy(real=True) for _ in args]  # real: sympy's assumption queries stay cheap
     mapping = dict(zip(args, dummies, strict=True))
     bodies = []
     for expr in exprs:

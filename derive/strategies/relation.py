@@ -103,7 +103,7 @@ def decide_statement(
         structural = structural_integers(statement)
         numeric_grid = _numeric_grid(statement, structural)
         proof_grid = [dict(s) for s in statement.sizes]
-        _shape_probe(instances, proof_grid)  # shape errors first, at sizes where they show
+        _shape_probe(instances, proof_grid, budget)  # shape errors first, where they show
     except DeriveError as exc:
         return error(str(exc), "construction")
     except (
@@ -145,11 +145,20 @@ def decide_statement(
     return _verify(instances, numeric_grid, rng, budget, trials, seed, tuple(steps))
 
 
-def _shape_probe(instances: _Instances, grid: list[dict[str, int]]) -> None:
+def _shape_probe(instances: _Instances, grid: list[dict[str, int]], budget: Budget) -> None:
     """Build once with distinct sizes of 2 and more, where a vector cannot pass for a
-    scalar (at n = 1 it can) nor an n-vector for an m-vector."""
+    scalar (at n = 1 it can) nor an n-vector for an m-vector; skipped if that is slow
+    (the proof sizes still catch most shape errors)."""
     names = sorted({name for sizes in grid for name in sizes})
-    instances.get({name: 2 + i for i, name in enumerate(names)} if names else {})
+    if not names:
+        instances.get({})
+        return
+    try:
+        with deadline(budget.share(0.1)):
+            instances.get({name: 2 + i for i, name in enumerate(names)})
+    except BudgetExceeded:
+        if budget.remaining < 0.1:
+            raise
 
 
 def _numeric_grid(statement: Statement, structural: list[str]) -> list[dict[str, int]]:
