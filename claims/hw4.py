@@ -11,9 +11,7 @@ from derive import claim
 from derive.claim import Extremum
 
 SIGMOID_DEPTHS = range(1, 21)  # the chain bound is checked at every depth n = 1, ..., 20
-# tanh only to depth 7 for now: derive's numeric compilation slows down exponentially with
-# nested tanh (its placeholder symbols lose the real assumption), 40 s at depth 10.
-TANH_DEPTHS = range(1, 8)
+TANH_DEPTHS = range(1, 21)
 
 # Each step of 002 1.1.2, with τ written out as in the seed.
 TANH_STEPS = (
