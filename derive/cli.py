@@ -482,7 +482,8 @@ def _prove(args: argparse.Namespace) -> int:
     from derive.claim import build_context, claim
     from derive.engine import prove
     from derive.parsing import parse_statement
-    from derive.report.json_report import context_lines, dumps, verdict_dict
+    from derive.report.json_report import dumps, verdict_dict
+    from derive.report.text import context_lines
     from derive.verdict import Status
 
     decls = dict(_declaration(option, text) for option, text in args.decls)

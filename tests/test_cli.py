@@ -22,7 +22,7 @@ from derive import registry
 from derive.claim import claim
 from derive.cli import main
 from derive.parsing import parse_statement
-from derive.report.json_report import format_node
+from derive.report.text import format_node
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -18,7 +18,8 @@ from rich.table import Table
 from rich.text import Text
 
 from derive.claim import Claim
-from derive.report.json_report import Tally, evidence, statement_lines
+from derive.report.json_report import Tally
+from derive.report.text import evidence, statement_lines
 from derive.verdict import Expect, Status, Verdict, passes
 
 __all__ = [

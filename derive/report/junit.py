@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from os import PathLike
 
 from derive.claim import Claim
-from derive.report.json_report import check_text, evidence
+from derive.report.text import check_text, evidence
 from derive.verdict import Verdict, passes
 
 __all__ = ["junit_tree", "verdict_text", "write_junit"]
