@@ -2,6 +2,7 @@
 a claim's statement and context, and expressions printed back in derive's own syntax
 (so that what `derive show` prints can be pasted into `derive prove`). Nothing here prints.
 
+    >>> from derive.verdict import Status, Verdict
     >>> evidence(Verdict(Status.REFUTED, "counterexample search"))[0]
     ('status', 'refuted')
 """
