@@ -249,3 +249,22 @@ def test_expectation_of_independent_non_polynomial_factors() -> None:
     laws = {"w": "random ~ Normal(0, 1)", "z": "random ~ symmetric(1)"}
     assert run("E[w^2 relu(z)^2] = 1/2", let=laws).status is Status.PROVED
     assert run("E[w^2 relu(z)^2] = 1", let=laws).status is Status.REFUTED
+
+
+def test_a_folded_recurrence_is_never_differentiated_as_a_constant() -> None:
+    # d h_n / dx with n unknown cannot be 0 "because h_n is an atom": no proof is claimed
+    verdict = run(
+        "diff(h_n, x) * max(0, n - 40) = 0",
+        let={"h": "sequence", "n": "positive integer"},
+        where={"h_k": "sigmoid(h_{k-1})", "h_0": "x"},
+    )
+    assert verdict.status is not Status.PROVED
+    assert any("not unrolled" in step for step in verdict.steps)
+
+
+def test_inconsistent_uses_are_errors_not_crashes() -> None:
+    assert run("f(x, y) = f(x)").status is Status.ERROR
+    assert run("norm(V / norm(V)) = 1", let={"V": "matrix(d, d)"}).status in (
+        Status.PROVED,
+        Status.VERIFIED,
+    )

@@ -326,6 +326,19 @@ class Lowering:
             self.found.randoms[element] = RandomAtom(base, "derived", (), f"{base}[{index}]")
         return element
 
+    def _folded_elements(self, value: Value) -> set[sp.Basic]:
+        """Elements of recurrence-defined sequences left folded (h_n with n symbolic)."""
+        found = set()
+        for element in value.atoms(sp.Indexed):
+            if self._recurrence(str(element.base.label)) is not None:
+                found.add(element)
+        return found
+
+    def _arity(self, name: str, arity: int) -> None:
+        known = self.found.functions.setdefault(name, arity)
+        if known != arity:
+            raise TypeCheckError(f"{name} is applied to {known} and to {arity} arguments")
+
     def _depends_on_random(self, body: object, seen: frozenset[str] = frozenset()) -> bool:
         for name in _names_in(body):
             if name in seen:
@@ -436,12 +449,12 @@ class Lowering:
         if elementwise or node.derivative:
             (arg,) = args
             fn = undefined(name, (1,) * node.derivative)
-            self.found.functions[name] = 1
+            self._arity(name, 1)
             return _map(arg, fn)
         flat: list[sp.Expr] = []
         for arg in args:
             flat.extend(arg if isinstance(arg, sp.MatrixBase) else [arg])
-        self.found.functions[name] = len(flat)
+        self._arity(name, len(flat))
         return undefined(name)(*flat)
 
     # -- arithmetic ---------------------------------------------------------------------
@@ -577,6 +590,12 @@ class Lowering:
         held = self.with_held(frozenset({var_name}), elements)
         variable = held.lower(var)
         value = held.lower(expr)
+        folded = self._folded_elements(value) - set(_atoms_of(variable))
+        if folded:  # h_n with n unknown depends on x through a recurrence we cannot unroll
+            names = ", ".join(sorted(str(e) for e in folded))
+            raise Unsupported(
+                f"cannot differentiate {names}: its recurrence is not unrolled (give the index a value)"
+            )
         for _ in range(order):
             value = _diff(value, variable)
         definition = self.context.definition(var_name)
@@ -690,6 +709,10 @@ def _variable_name(var: ast.Node) -> str:
         case ast.Subscript(base=base, label=label):
             return f"{base}_{label}"
     raise TypeCheckError("differentiate with respect to a name")
+
+
+def _atoms_of(value: Value) -> list[sp.Basic]:
+    return list(value) if isinstance(value, sp.MatrixBase) else [value]
 
 
 def _name_node(name: str, pos: int) -> ast.Node:

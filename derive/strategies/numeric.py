@@ -42,14 +42,34 @@ def _stack(rows: list) -> np.ndarray:
     return matrix
 
 
+def _where_finite(fn: object) -> object:
+    """A matrix function that gives nan at the points where the matrix is not finite
+    (LAPACK raises on nan and inf rather than returning nan)."""
+
+    def apply(m: np.ndarray) -> np.ndarray:
+        m = np.asarray(m, dtype=float)
+        finite = np.isfinite(m).all(axis=(-2, -1))
+        safe = np.where(finite[..., None, None], m, 0.0)
+        try:
+            values = fn(safe)  # type: ignore[operator]
+        except np.linalg.LinAlgError:
+            return np.full(finite.shape, np.nan)
+        return np.where(finite, values, np.nan)
+
+    return apply
+
+
+@_where_finite
 def _operator_norm(m: np.ndarray) -> np.ndarray:
     return np.linalg.norm(m, 2, axis=(-2, -1))
 
 
+@_where_finite
 def _lambda_max(m: np.ndarray) -> np.ndarray:
     return np.linalg.eigvalsh((m + np.swapaxes(m, -1, -2)) / 2)[..., -1]
 
 
+@_where_finite
 def _spectral_radius(m: np.ndarray) -> np.ndarray:
     return np.abs(np.linalg.eigvals(m)).max(axis=-1)
 

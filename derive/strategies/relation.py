@@ -15,7 +15,7 @@ import sympy as sp
 
 from derive.budget import Budget, BudgetExceeded, deadline
 from derive.claim import Statement
-from derive.errors import DeriveError
+from derive.errors import DeriveError, Unsupported
 from derive.model.types import Scalar
 from derive.strategies import induction
 from derive.strategies.instances import Instance, build, structural_integers
@@ -99,11 +99,15 @@ def decide_statement(
 ) -> Verdict:
     rng = np.random.default_rng(seed)
     instances = _Instances(statement)
+    unsupported = ""
     try:
         structural = structural_integers(statement)
         numeric_grid = _numeric_grid(statement, structural)
         proof_grid = [dict(s) for s in statement.sizes]
-        _shape_probe(instances, proof_grid, budget)  # shape errors first, where they show
+        try:
+            _shape_probe(instances, proof_grid, budget)  # shape errors first, where they show
+        except Unsupported as exc:  # no symbolic form (h_n with n unknown): numeric only
+            proof_grid, unsupported = [], str(exc)
     except DeriveError as exc:
         return error(str(exc), "construction")
     except (
@@ -128,8 +132,10 @@ def decide_statement(
     )
     if isinstance(screen, Verdict):
         return screen
-    steps: list[str] = []
-    proved = _prove(instances, proof_grid, statement, structural, budget, steps)
+    steps: list[str] = [f"no symbolic proof attempted: {unsupported}"] if unsupported else []
+    proved = (
+        _prove(instances, proof_grid, statement, structural, budget, steps) if proof_grid else None
+    )
     if instances.skipped:
         steps.append(f"numeric checks skipped at {'; '.join(instances.skipped)}: too slow to build")
     if proved:
