@@ -180,11 +180,13 @@ def statement(
     given: Iterable[str] = (),
     latex: bool | None = None,
     links: Iterable[ast.Relation] = (),
+    sizes: Mapping[str, Iterable[int]] | None = None,
 ) -> Statement:
-    """A statement to decide in a context, with the sizes a claim in that context gets."""
-    sizes = _default_sizes(context)
+    """A statement to decide in a context, with the sizes a claim in that context gets
+    (or those given, as a claim's `sizes=`)."""
+    grid = _size_grid(sizes) if sizes else _default_sizes(context)
     return Statement(
-        text, context, tuple(given), sizes, _numeric(sizes), latex=latex, links=tuple(links)
+        text, context, tuple(given), grid, _numeric(grid), latex=latex, links=tuple(links)
     )
 
 

@@ -156,7 +156,10 @@ def test_an_update_without_its_learning_rate_is_incorrect() -> None:
         submission = Submission("s", {"7": QuestionAnswer("7", (text,), latex=True)})
         return grade_submission(submission, UPDATE_KEY, SETTINGS).questions[0].final
 
-    assert final(r"w \leftarrow (1 - \alpha\lambda)w - \alpha\frac{\partial L}{\partial w}").status is FinalStatus.CORRECT
+    assert (
+        final(r"w \leftarrow (1 - \alpha\lambda)w - \alpha\frac{\partial L}{\partial w}").status
+        is FinalStatus.CORRECT
+    )
     wrong = final(r"w \leftarrow (1 - \alpha\lambda)w - \frac{\partial L}{\partial w}")
     assert wrong.status is FinalStatus.INCORRECT
     assert "alpha" in wrong.counterexample
@@ -165,3 +168,22 @@ def test_an_update_without_its_learning_rate_is_incorrect() -> None:
 def test_a_chain_that_names_a_new_quantity_defines_it_and_checks_the_rest() -> None:
     result = grade("9", steps=(r"\mu_1 = 30/12 = 2.50",), answer="0.67")
     assert result.steps[0].status is StepStatus.VALID
+
+
+def test_rounded_results_hold_at_the_precision_written() -> None:
+    result = grade("9", steps=(r"\sigma_1^2 = 7/12 = 0.58", r"\mu_2 = 31/12 = 2.68"), answer="0.67")
+    assert result.steps[0].status is StepStatus.VALID
+    assert result.steps[1].status is StepStatus.INVALID
+
+
+def test_a_chain_shows_the_relation_between_its_ends() -> None:
+    chain_key = key(
+        "chain",
+        "chain",
+        source="002",
+        questions=[question("1", 1, answer="abs(sigmoid'(z)) <= 1/4")],
+    )
+    steps = (r"|\sigma'(z)| = \sigma(z)(1 - \sigma(z)) \le \frac{1}{4}",)
+    submission = Submission("s", {"1": QuestionAnswer("1", steps, latex=True)})
+    final = grade_submission(submission, chain_key, SETTINGS).questions[0].final
+    assert final.status is FinalStatus.CORRECT, final

@@ -140,6 +140,9 @@ def check_steps(
             continue
         previous_rhs = links[-1].rhs
         written.extend(_Written(link, text) for link in links)
+        summary = _chain_summary(links)
+        if summary is not None:  # a ≤ b ≤ c = d shows a ≤ d: the relation a key asks for
+            written.append(_Written(summary, text))
         results.append(_decide_links(text, links, context, question, settings))
     return tuple(results), context, written
 
@@ -175,6 +178,31 @@ def _read_step(
     return links, None
 
 
+def _chain_summary(links: list[ast.Relation]) -> ast.Relation | None:
+    """The relation between the first and last terms of a chain, if the links agree in
+    direction: `a = b <= c < d` gives `a < d`."""
+    if len(links) < 2:
+        return None
+    ops = {link.op for link in links}
+    if ops <= {"="}:
+        op = "="
+    elif ops <= {"=", "<=", "<"}:
+        op = "<" if "<" in ops else "<="
+    elif ops <= {"=", ">=", ">"}:
+        op = ">" if ">" in ops else ">="
+    else:
+        return None
+    return ast.Relation(op, links[0].lhs, links[-1].rhs)
+
+
+# which written relations show an expected one: a < b (or a = b) shows a <= b
+_SHOWS = {"<=": {"<=", "<", "="}, ">=": {">=", ">", "="}}
+
+
+def _compatible(written: str, expected: str) -> bool:
+    return written in _SHOWS.get(expected, {expected})
+
+
 def _links(node: ast.Node) -> list[ast.Relation]:
     """Links of a relation or chain, keeping definitions and updates (which `links_of`,
     made for statements to prove, refuses)."""
@@ -192,6 +220,8 @@ def _introduces(node: ast.Relation, context: Context) -> bool:
             full = _definition(node).name
             known = context.lookup(full) or context.definition(full) or context.lookup(name)
             return not known and context.definition(name) is None and full not in _names(node.rhs)
+        case ast.Pow(base=ast.Name() | ast.Subscript() as base, exponent=ast.Num()):
+            return _introduces(ast.Relation("=", base, node.rhs), context)  # sigma^2 = 0.66
     return False
 
 
@@ -203,6 +233,9 @@ def _names(node: ast.Node) -> set[str]:
 
 def _definition(node: ast.Relation) -> Definition:
     match node.lhs:
+        case ast.Pow(base=base):  # a named result such as sigma^2 = 0.66: defines sigma^2
+            inner = _definition(ast.Relation("=", base, node.rhs))
+            return Definition(f"{inner.name}^2", node.rhs)
         case ast.Name(name=name):
             return Definition(name, node.rhs)
         case ast.Subscript(base=base, label=label):
@@ -217,8 +250,17 @@ def _decide_links(
 ) -> StepResult:
     methods = []
     for link in links:
+        rounded = _rounded_result(link, text, context)
+        if rounded is not None:  # 7/12 = 0.58: right at the precision written
+            if not rounded.status.holds:
+                return StepResult(text, StepStatus.INVALID, None, rounded.summary, _method(rounded))
+            methods.append(_method(rounded))
+            continue
         verdict = decide_cached(
-            statement(text, context, given=question.facts, links=(link,)), settings
+            statement(
+                text, context, given=question.facts, sizes=question.size_map(), links=(link,)
+            ),
+            settings,
         )
         if verdict.status is Status.REFUTED:
             example = verdict.counterexample.as_dict() if verdict.counterexample else None
@@ -229,6 +271,24 @@ def _decide_links(
             )
         methods.append(_method(verdict))
     return StepResult(text, StepStatus.VALID, method="; ".join(dict.fromkeys(methods)))
+
+
+def _rounded_result(link: ast.Relation, text: str, context: Context) -> Verdict | None:
+    """An equation whose right side is a decimal written with fewer digits than the exact
+    value needs (2.58 for 31/12) holds at the precision written, as a TA reads it."""
+    if link.op != "=" or not isinstance(link.rhs, ast.Num) or link.rhs.value.denominator == 1:
+        return None
+    written = next(
+        (n for n in _NUMBER.findall(text) if "." in n and Fraction(n) == link.rhs.value), None
+    )
+    exact = _exact_value(link.lhs, context)
+    if written is None or exact is None or not exact.is_real:
+        return None
+    if sp.Rational(link.rhs.value.numerator, link.rhs.value.denominator) == exact:
+        return None  # exactly equal: the engine proves it as usual
+    status = Status.PROVED if accepts_decimal(written, exact, 2) else Status.REFUTED
+    summary = f"{written} is {exact} {'at' if status is Status.PROVED else 'not even at'} the precision written"
+    return Verdict(status, "decimal precision", summary)
 
 
 def _method(verdict: Verdict) -> str:
@@ -320,7 +380,8 @@ def _check_answer(
     ]
     if target_link is not None and not quantities and _is_quantity(target_link.lhs):
         quantities = [target_link.lhs]
-    chosen = _choose(candidates, quantities)
+    wanted_op = target_link.op if target_link is not None and not quantities else None
+    chosen = _choose(candidates, quantities, wanted_op)
     if chosen is None:
         return FinalResult(
             FinalStatus.MISSING,
@@ -340,8 +401,14 @@ def _check_answer(
         pairs = [(chosen.node.rhs, target_link.rhs)]
     elif target_link is not None:  # a relation to show: both sides, in either order
         pairs = [(chosen.node.lhs, target_link.lhs), (chosen.node.rhs, target_link.rhs)]
-        if not _same_sides(pairs, context, question, settings):
-            pairs = [(chosen.node.lhs, target_link.rhs), (chosen.node.rhs, target_link.lhs)]
+        swapped = [(chosen.node.lhs, target_link.rhs), (chosen.node.rhs, target_link.lhs)]
+        equations = chosen.node.op == target_link.op == "="
+        if (
+            equations
+            and not _same_sides(pairs, context, question, settings)
+            and _same_sides(swapped, context, question, settings)
+        ):
+            pairs = swapped  # b = a shows a = b; otherwise report the first order's failure
     else:
         pairs = [(chosen.node.rhs, target)]
     decimal = _decimal(chosen.node.rhs, written)
@@ -350,7 +417,11 @@ def _check_answer(
     for mine, theirs in pairs:
         verdict = decide_cached(
             statement(
-                written, context, given=question.facts, links=(ast.Relation("=", mine, theirs),)
+                written,
+                context,
+                given=question.facts,
+                sizes=question.size_map(),
+                links=(ast.Relation("=", mine, theirs),),
             ),
             settings,
         )
@@ -373,7 +444,13 @@ def _is_list(link: ast.Relation | None) -> bool:
 def _same_sides(pairs: list, context: Context, question: Question, settings: Settings) -> bool:
     for mine, theirs in pairs:
         verdict = decide_cached(
-            statement("", context, given=question.facts, links=(ast.Relation("=", mine, theirs),)),
+            statement(
+                "",
+                context,
+                given=question.facts,
+                sizes=question.size_map(),
+                links=(ast.Relation("=", mine, theirs),),
+            ),
             replace(settings, trials=40),
         )
         if not verdict.status.holds:
@@ -387,8 +464,11 @@ def _is_quantity(node: ast.Node) -> bool:
     )
 
 
-def _choose(candidates: list[_Written], quantities: list[ast.Node]) -> _Written | None:
-    """The last relation about the quantity, or the last relation of all."""
+def _choose(
+    candidates: list[_Written], quantities: list[ast.Node], op: str | None = None
+) -> _Written | None:
+    """The last relation about the quantity, or the last relation (of a kind that can
+    show the expected one) of all."""
     if quantities:
         for candidate in reversed(candidates):
             if any(_same_name(candidate.node.lhs, q) for q in quantities):
@@ -399,6 +479,10 @@ def _choose(candidates: list[_Written], quantities: list[ast.Node]) -> _Written 
             if isinstance(c.node.lhs, ast.Name) and c.node.lhs.name == "_answer"
         ]
         return bare[-1] if bare else None
+    if op is not None:
+        fitting = [c for c in candidates if _compatible(c.node.op, op)]
+        if fitting:
+            return fitting[-1]
     return candidates[-1] if candidates else None
 
 
@@ -408,7 +492,7 @@ def _same_name(a: ast.Node, b: ast.Node) -> bool:
         case ast.Pow(base=x, exponent=ex), ast.Pow(base=y, exponent=ey):
             return _same_name(x, y) and ex == ey
     flat_a, flat_b = _flat_name(a), _flat_name(b)
-    return flat_a is not None and flat_a == flat_b
+    return (flat_a is not None and flat_a == flat_b) or a == b  # ∇_u L, σ'(z): as trees
 
 
 def _flat_name(node: ast.Node) -> str | None:

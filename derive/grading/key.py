@@ -47,6 +47,10 @@ class Question:
     aliases: tuple[str, ...] = ()  # other ways documents mark it: "Question 3", "(b)"
     title: str = ""
     notes: str = ""
+    sizes: tuple[tuple[str, tuple[int, ...]], ...] = ()  # where general-size steps are proved
+
+    def size_map(self) -> dict[str, tuple[int, ...]] | None:
+        return dict(self.sizes) or None
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,7 @@ def question(
     aliases: Iterable[str] = (),
     title: str = "",
     notes: str = "",
+    sizes: Mapping[str, Iterable[int]] | None = None,
 ) -> Question:
     """A question of a key; its declarations are read now, so a bad key fails at import."""
     answers: list[Answer] = []
@@ -98,6 +103,7 @@ def question(
         tuple(aliases),
         title,
         notes,
+        tuple((name, tuple(values)) for name, values in (sizes or {}).items()),
     )
 
 

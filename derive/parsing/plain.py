@@ -62,7 +62,8 @@ _DIGITS = frozenset("0123456789")
 _WHITESPACE = frozenset(" \t\r\n")
 
 # Every spelling of an operator and the kind the parser sees (`**` is `^`, `·` is `*`).
-_TWO_CHAR = {"**": "^", "==": "=", "!=": "!=", "<=": "<=", ">=": ">=", ":=": ":=", ".*": "⊙"}
+# `<-` is an update (w <- w - eta g); write `x < -1` with a space for the inequality
+_TWO_CHAR = {"**": "^", "==": "=", "!=": "!=", "<=": "<=", ">=": ">=", ":=": ":=", ".*": "⊙", "<-": "<-"}
 _ONE_CHAR = {c: c for c in "+-*/^()[]{},|'=<>_⊙‖"} | {
     "−": "-",
     "·": "*",
@@ -71,9 +72,10 @@ _ONE_CHAR = {c: c for c in "+-*/^()[]{},|'=<>_⊙‖"} | {
     "≤": "<=",
     "≥": ">=",
     "≠": "!=",
+    "←": "<-",
 }
 _CLOSERS = {"(": ")", "[": "]", "{": "}"}
-_RELATIONS = frozenset({"=", "!=", "<", "<=", ">", ">=", ":="})
+_RELATIONS = frozenset({"=", "!=", "<", "<=", ">", ">=", ":=", "<-"})
 
 # Keywords with their own syntax; they are never plain names or calls.
 _FORM_ARITY = {

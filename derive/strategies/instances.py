@@ -71,11 +71,10 @@ def build(
     )
     rules: dict[sp.Basic, sp.Basic] = {}
     for given in givens:
-        left, right = lowering.lower(given.lhs), lowering.lower(given.rhs)
-        if isinstance(left, sp.MatrixBase):
-            rules.update(zip(left, right, strict=True))
-        else:
-            rules[left] = right
+        left, right = _sides(lowering, given)
+        for pair in pairs_of("=", left, right):
+            if not pair.lhs.is_number:  # E[x] = 0 with x whitened is already 0: nothing to rewrite
+                rules[pair.lhs] = pair.rhs
     sides = []
     pairs: list[Pair] = []
     for link in links:

@@ -245,9 +245,10 @@ def _refute(
 
 
 def _refuted(failure: Failure, problem: Problem, sizes: dict[str, int]) -> Verdict:
-    values = _present(failure.point, problem)
-    sizes_note = _describe_sizes(sizes)
-    note = f"at {sizes_note}" if sizes_note else ""
+    # sizes and fixed indices (n = 2, j = 1) are part of where it fails
+    values = [(name, str(value)) for name, value in sorted(sizes.items())]
+    values += _present(failure.point, problem)
+    note = ""
     if failure.pair.label:
         note = f"{note} entry {failure.pair.label}".strip()
     for name, (variables, body) in problem.functions.items():  # what stood for L, σ, ...
