@@ -148,6 +148,10 @@ def strip_delimiters(text: str) -> tuple[int, int]:
     return start, end
 
 
+# What may follow a top-level \quad as a margin note rather than more mathematics.
+ANNOTATIONS = {"triangleright", "rhd", "text", "textrm", "textit", "textbf", "mbox", "hbox", "#"}
+
+
 class _Lexer:
     """One pass over [start, end) of the text; see `tokenize`."""
 
@@ -301,6 +305,9 @@ class _Lexer:
     def named_command(self, name: str, start: int) -> bool:
         """Emit the tokens of command `name` whose backslash is at `start`."""
         end = self.i
+        if self.quad >= 0 and name in ANNOTATIONS:  # `... \quad \triangleright Affine`
+            self.i, self.quad = self.end, -1  # a margin note: the statement ended at \quad
+            return False
         if name in SPACING:
             if name in ("quad", "qquad") and self.depth == 0 and self.tokens:
                 self.quad = start
