@@ -803,6 +803,9 @@ def split_document(
             )
             steps = steps[:MAX_STEPS]
         answer = _final_answer(q, reading)
+        wanted = _wanted(q)[0] if len(q.answers) > 1 else []
+        stated = [text for _, text in reading.inline if text not in steps and _about(text, wanted)]
+        steps = [*steps, *stated]  # `$\mu_{Inst} = [...]$` in the prose answers a part of the key
         if not steps and answer is None and not reading.unparsed:
             reading.unparsed.append("the answer has no mathematics to check (prose only)")
         answers[q.label] = QuestionAnswer(

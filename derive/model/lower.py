@@ -519,6 +519,10 @@ class Lowering:
             raise TypeCheckError("an exponent must be a scalar")
         if isinstance(base, Identity):
             return Identity(base.scale**exponent)  # type: ignore[return-value]
+        if isinstance(base, sp.MatrixBase) and 1 in base.shape and base.shape != (1, 1):
+            if exponent == 2:  # u^2 of a vector: u^T u, as in ||u^2|| for ||u||^2
+                return (base.T * base)[0, 0] if base.shape[1] == 1 else (base * base.T)[0, 0]
+            raise TypeCheckError("only the square u^2 = u^T u of a vector is defined; write norm(u)^k")
         if isinstance(base, sp.MatrixBase):
             if not exponent.is_Integer:
                 raise Unsupported("a matrix power with a symbolic exponent")
@@ -657,6 +661,8 @@ def _as_matrix(term: Value | Identity, shape: tuple[int, int]) -> sp.ImmutableMa
         return term
     if term == 0:
         return sp.ImmutableMatrix(sp.zeros(*shape))
+    if shape[0] == shape[1] > 1:  # 1 - u u^T, as people write I - u u^T: a multiple of I
+        return Identity(term).matrix(shape[0])
     raise TypeCheckError(f"cannot add a scalar and a {shape[0]}×{shape[1]} matrix")
 
 
