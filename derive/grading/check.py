@@ -41,6 +41,8 @@ from derive.verdict import Status, Verdict
 
 _CONTINUATION = re.compile(r"^\s*(=|\\le(q)?\b|\\ge(q)?\b|<=|>=|<|>|\\neq|!=)")
 _DEFINITION_WORDS = re.compile(r"^\s*(let|where|define|set)\b[\s,:]*", re.IGNORECASE)
+# `sample1: \mu = 12/6`, `sample: 2: channel: 1: ...`: labels in front of the mathematics
+_LABELS = re.compile(r"^\s*(?:[A-Za-z]*\s*\d*\s*:(?!=)\s*)+")
 
 
 def grade_submission(
@@ -159,8 +161,8 @@ def _read_step(
     """The relations of one step to check, and the definition it makes, if any:
     `w := ...`, `let w = ...`, or `L_reg = ...` naming something the context does not
     know yet (in a chain `mu_1 = 30/12 = 2.50` the first link defines, the rest are checked)."""
-    stripped = _DEFINITION_WORDS.sub("", text, count=1)
-    is_definition_word = stripped != text
+    stripped = _DEFINITION_WORDS.sub("", _LABELS.sub("", text, count=1), count=1)
+    is_definition_word = _DEFINITION_WORDS.match(_LABELS.sub("", text, count=1)) is not None
     if _CONTINUATION.match(stripped) and previous_rhs is not None:
         node = parse_statement("x_{previous} " + stripped, latex=latex)  # placeholder left side
         links = _links(node)
