@@ -51,6 +51,7 @@ KEY = key(
                 "W": "matrix(d, d)",
                 "h": "sequence of vector(d)",
                 "n": "positive integer",
+                "x": "vector(d)",
             },
             where={"h_t": "tau(W h_{t-1})", "h_1": "x"},
             answer="norm(diff(h_n, h_1)) <= (1/2)^(n-1)",
