@@ -37,7 +37,7 @@ from derive.model.types import (
     Vector,
 )
 from derive.parsing.names import BUILTINS, CONSTANTS
-from derive.parsing.plain import SPECIAL_FORMS, Token, normalize_name, tokenize
+from derive.parsing.plain import SPECIAL_FORMS, Token, TokenCursor, normalize_name
 
 __all__ = ["MAX_SIZE", "parse_assumption", "parse_declaration", "parse_law", "parse_type"]
 
@@ -53,24 +53,8 @@ _NEGATIVE = Domain(upper=Fraction(0), upper_open=True)
 _T = TypeVar("_T")
 
 
-class _Cursor:
+class _Cursor(TokenCursor):
     """A position in the token list with the few moves this grammar needs."""
-
-    def __init__(self, text: str, extra: str) -> None:
-        self.text = text
-        self.tokens = tokenize(text, extra, strict=False)
-        self.i = 0
-
-    def peek(self, ahead: int = 0) -> Token:
-        tok = self.tokens[min(self.i + ahead, len(self.tokens) - 1)]
-        if isinstance(tok.value, ParseError):
-            raise tok.value
-        return tok
-
-    def next(self) -> Token:
-        tok = self.peek()
-        self.i = min(self.i + 1, len(self.tokens) - 1)
-        return tok
 
     def word(self, ahead: int = 0) -> str | None:
         """The lowercase keyword at the cursor, if there is a name there."""
@@ -388,7 +372,9 @@ def parse_assumption(text: str) -> list[tuple[str, Domain]]:
                 cursor.fail(tok, "exclude a number, as in x != 0")
             domain = Domain(excluded=(point,))
         elif tok.kind == "=":
-            cursor.fail(tok, "an assumption uses <, <=, >, >= or != (to fix a value, define it with where)")
+            cursor.fail(
+                tok, "an assumption uses <, <=, >, >= or != (to fix a value, define it with where)"
+            )
         else:
             domain = _domain(cursor)
     cursor.end()

@@ -174,7 +174,16 @@ for _name in ("tan", "cot", "sec", "csc", "sinh", "cosh", "coth", "arcsin", "arc
     REFUSED[_name] = f"\\{_name} is not supported"
 _BRACES = "braces {...} do not group what the reader sees: use ( )"
 _SETS = "sets like ℝ are declarations, not expressions"
-_RELATION_SYMBOL = {"=": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥", ":=": ":=", "<-": "←"}
+_RELATION_SYMBOL = {
+    "=": "=",
+    "!=": "≠",
+    "<": "<",
+    "<=": "≤",
+    ">": ">",
+    ">=": "≥",
+    ":=": ":=",
+    "<-": "←",
+}
 OP_MESSAGES = {
     ",": "a comma outside brackets: give one statement per line",
     "!": "factorials are not supported",

@@ -63,7 +63,16 @@ _WHITESPACE = frozenset(" \t\r\n")
 
 # Every spelling of an operator and the kind the parser sees (`**` is `^`, `·` is `*`).
 # `<-` is an update (w <- w - eta g); write `x < -1` with a space for the inequality
-_TWO_CHAR = {"**": "^", "==": "=", "!=": "!=", "<=": "<=", ">=": ">=", ":=": ":=", ".*": "⊙", "<-": "<-"}
+_TWO_CHAR = {
+    "**": "^",
+    "==": "=",
+    "!=": "!=",
+    "<=": "<=",
+    ">=": ">=",
+    ":=": ":=",
+    ".*": "⊙",
+    "<-": "<-",
+}
 _ONE_CHAR = {c: c for c in "+-*/^()[]{},|'=<>_⊙‖"} | {
     "−": "-",
     "·": "*",
@@ -191,18 +200,15 @@ def _stop(tokens: list[Token], text: str, error: ParseError, strict: bool) -> li
     return tokens
 
 
-class _Parser:
-    """Recursive descent over the token list; `depth` and `nodes` enforce the limits."""
+class TokenCursor:
+    """A position in a token list, shared by the expression and declaration grammars: a
+    lexical error left in the list is raised when the cursor reaches it."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, extra: str = "") -> None:
         self.text = text
-        self.tokens = tokenize(text, strict=False)
+        self.tokens = tokenize(text, extra, strict=False)
         self.i = 0
-        self.depth = 0
-        self.nodes = 0
-        self.open: list[str] = []  # open brackets and bars, innermost last
 
-    # -- cursor ---------------------------------------------------------------------
     def peek(self, ahead: int = 0) -> Token:
         tok = self.tokens[min(self.i + ahead, len(self.tokens) - 1)]
         if isinstance(tok.value, ParseError):
@@ -214,6 +220,17 @@ class _Parser:
         self.i = min(self.i + 1, len(self.tokens) - 1)
         return tok
 
+
+class _Parser(TokenCursor):
+    """Recursive descent over the token list; `depth` and `nodes` enforce the limits."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.depth = 0
+        self.nodes = 0
+        self.open: list[str] = []  # open brackets and bars, innermost last
+
+    # -- cursor ---------------------------------------------------------------------
     def fail(self, tok: Token | Node | int, message: str) -> NoReturn:
         pos = tok if isinstance(tok, int) else getattr(tok, "pos", 0)
         raise ParseError(self.text, pos, message)
