@@ -22,7 +22,9 @@ from derive.grading.key import AnswerKey
 def _modules(package: str) -> list[object]:
     root = importlib.import_module(package)
     found = []
-    for info in sorted(pkgutil.walk_packages(root.__path__, prefix=f"{package}."), key=lambda m: m.name):
+    for info in sorted(
+        pkgutil.walk_packages(root.__path__, prefix=f"{package}."), key=lambda m: m.name
+    ):
         if not info.name.rsplit(".", 1)[-1].startswith("_"):
             found.append(importlib.import_module(info.name))
     return found

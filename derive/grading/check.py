@@ -475,6 +475,11 @@ def _choose(
         for candidate in reversed(candidates):
             if any(_same_name(candidate.node.lhs, q) for q in quantities):
                 return candidate
+            if candidate.node.op == "=" and any(
+                _same_name(candidate.node.rhs, q) for q in quantities
+            ):
+                swapped = ast.Relation("=", candidate.node.rhs, candidate.node.lhs)
+                return _Written(swapped, candidate.text)  # sigma(h_t) = g_t answers g_t
         bare = [
             c
             for c in candidates

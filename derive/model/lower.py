@@ -522,7 +522,9 @@ class Lowering:
         if isinstance(base, sp.MatrixBase) and 1 in base.shape and base.shape != (1, 1):
             if exponent == 2:  # u^2 of a vector: u^T u, as in ||u^2|| for ||u||^2
                 return (base.T * base)[0, 0] if base.shape[1] == 1 else (base * base.T)[0, 0]
-            raise TypeCheckError("only the square u^2 = u^T u of a vector is defined; write norm(u)^k")
+            raise TypeCheckError(
+                "only the square u^2 = u^T u of a vector is defined; write norm(u)^k"
+            )
         if isinstance(base, sp.MatrixBase):
             if not exponent.is_Integer:
                 raise Unsupported("a matrix power with a symbolic exponent")

@@ -329,7 +329,10 @@ class Problem:
             substitution[symbol] = point.laws[name].moment(k)
         sides = []
         for expr in (pair.lhs, pair.rhs):
-            value = _exact_matrix_functions(self.instantiate(expr).xreplace(substitution))
+            concrete = self.instantiate(expr)
+            if _leaves_the_reals(concrete, substitution):
+                return None  # sqrt(-2) sqrt(-3) is not a real number: no counterexample there
+            value = _exact_matrix_functions(concrete.xreplace(substitution))
             sides.append(value.doit() if value.has(sp.Sum, sp.Product) else value)
         return sides[0], sides[1]
 
@@ -373,6 +376,20 @@ def _numpy_undefined(exprs: list[sp.Expr], functions: dict) -> dict[str, object]
     return found
 
 
+def _leaves_the_reals(expr: sp.Expr, substitution: dict) -> bool:
+    """Whether evaluating the expression at the point passes through a non-real number:
+    an even root or a logarithm of a negative number. Variables are real, so such points
+    are outside the statement's domain (checked before sympy multiplies the imaginary
+    units away: sqrt(-2) sqrt(-3) = -sqrt(6))."""
+    arguments = [p.base for p in expr.atoms(sp.Pow) if p.exp.is_Rational and not p.exp.is_Integer]
+    arguments += [a for log in expr.atoms(sp.log) for a in log.args]
+    for argument in arguments:
+        value = argument.xreplace(substitution)
+        if value.is_number and (value.is_negative or value.has(sp.I)):
+            return True
+    return False
+
+
 def moment_symbol(atom: sp.Basic) -> tuple[str, int] | None:
     """`E[g]` → ("g", 1), `E[X^4]` → ("X", 4): the symbols expectation.law_moment makes."""
     if (
@@ -406,6 +423,12 @@ def _free_atoms(expr: sp.Expr) -> set[sp.Basic]:
     return set(indexed) | symbols
 
 
+def _decimal(value: float) -> Fraction:
+    """A float rounded to three decimals, as the exact decimal it prints as (not the
+    binary fraction the float is)."""
+    return Fraction(f"{value:.3f}")
+
+
 def _draw(domain: Domain, rng: np.random.Generator) -> Fraction:
     """A random exact value in the domain, with at most three decimals."""
     for _ in range(100):
@@ -414,14 +437,14 @@ def _draw(domain: Domain, rng: np.random.Generator) -> Fraction:
             high = int(domain.upper) if domain.upper is not None else low + 10
             value = Fraction(int(rng.integers(low, high + 1)))
         elif domain.lower is not None and domain.upper is not None:
-            value = Fraction(round(float(rng.uniform(float(domain.lower), float(domain.upper))), 3))
+            value = _decimal(float(rng.uniform(float(domain.lower), float(domain.upper))))
         elif domain.lower is not None:
-            value = domain.lower + Fraction(round(float(rng.exponential(2.0)), 3))
+            value = domain.lower + _decimal(float(rng.exponential(2.0)))
         elif domain.upper is not None:
-            value = domain.upper - Fraction(round(float(rng.exponential(2.0)), 3))
+            value = domain.upper - _decimal(float(rng.exponential(2.0)))
         else:
             scale = 3.0 if rng.random() < 0.8 else 30.0
-            value = Fraction(round(float(rng.normal(0.0, scale)), 3))
+            value = _decimal(float(rng.normal(0.0, scale)))
         if domain.contains(value):
             return value
     raise ValueError(f"cannot draw from {domain.describe()}")
