@@ -16,9 +16,10 @@ import sympy as sp
 from derive.budget import Budget, BudgetExceeded, deadline
 from derive.claim import Statement
 from derive.errors import DeriveError, Unsupported
+from derive.model import ast
 from derive.model.types import Scalar
 from derive.strategies import induction
-from derive.strategies.instances import Instance, build, structural_integers
+from derive.strategies.instances import Instance, build, relations, structural_integers
 from derive.strategies.numeric import Pair, Point, Problem
 from derive.strategies.search import (
     UNDECIDED,
@@ -339,9 +340,25 @@ def _prove(
         steps.append(
             f"proved {_describe_sizes(sizes) or ''} by {', '.join(sorted(used))}".replace("  ", " ")
         )
+    if _takes_expectations(statement):  # E[...] and Var(...) were taken while lowering
+        rungs.add("exact expectations (moment algebra)")
+        steps.insert(0, "expectations taken exactly: linearity, independence, known moments")
     method = "symbolic: " + ", ".join(sorted(rungs))
     where = "; ".join(_describe_sizes(s) for s in grid if s)
     return method, f"proved{' at ' + where if where else ''} by {', '.join(sorted(rungs))}"
+
+
+def _takes_expectations(statement: Statement) -> bool:
+    nodes: list[object] = [*relations(statement), *(d.body for d in statement.context.definitions)]
+    while nodes:
+        node = nodes.pop()
+        if isinstance(node, ast.Expectation | ast.Variance):
+            return True
+        if isinstance(node, ast.Node):
+            nodes.extend(node.__dict__.values())
+        elif isinstance(node, tuple):
+            nodes.extend(node)
+    return False
 
 
 def _prove_pair(pair: Pair, instance: Instance, budget: Budget) -> str | None:
