@@ -14,7 +14,7 @@ An answer may also be written as a bare string (the final answer) or a bare list
 steps). Labels written as YAML numbers (`3.1:`) become text ("3.1"); numbers lose the
 zeros YAML drops (`0.60` reads as 0.6), so quote a decimal whose precision matters.
 
-YAML is read with `yaml.safe_load` only: no tags, no objects, no code. Files are capped
+YAML is read with PyYAML's safe loader only (libyaml's when present): no tags, no objects, no code. Files are capped
 at `MAX_BYTES`, derivations at `MAX_STEPS` steps, and every problem is a
 `SubmissionError` naming the file and the place in it.
 
@@ -134,8 +134,9 @@ def _load(text: str, fmt: str, where: str) -> Any:
         if fmt == "yaml":
             import yaml
 
+            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, when built with it
             try:
-                return yaml.safe_load(text)
+                return yaml.load(text, Loader=loader)
             except yaml.MarkedYAMLError as exc:
                 mark = exc.problem_mark
                 place = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
