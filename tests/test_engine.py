@@ -268,3 +268,17 @@ def test_inconsistent_uses_are_errors_not_crashes() -> None:
         Status.PROVED,
         Status.VERIFIED,
     )
+
+
+def test_domains_a_side_that_is_not_real_where_the_other_is_refutes() -> None:
+    # real variables: log(x^2) = 2 log(x) fails at x = -1, where only the left side exists
+    verdict = run("log(x^2) = 2 log(x)")
+    assert verdict.status is Status.REFUTED
+    assert "not a real number" in (verdict.counterexample.lhs + verdict.counterexample.rhs)
+    assert run("log(x^2) = 2 log(x)", assume=["x > 0"]).status is Status.PROVED
+    assert run("sqrt(a) sqrt(b) = sqrt(a b)").status is Status.REFUTED
+
+
+def test_domains_a_division_by_zero_says_nothing_at_that_point() -> None:
+    assert run("x / x = 1").status is Status.PROVED
+    assert run("norm(V / norm(V)) = 1", let={"V": "matrix(d, d)"}).status is Status.VERIFIED

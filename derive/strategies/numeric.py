@@ -318,8 +318,10 @@ class Problem:
 
     # -- exact evaluation ----------------------------------------------------------------
 
-    def exact_sides(self, pair: Pair, point: Point) -> tuple[sp.Expr, sp.Expr] | None:
-        """Both sides at the point, exactly (None where an expectation is only estimated)."""
+    def exact_sides(self, pair: Pair, point: Point) -> tuple[sp.Expr | None, sp.Expr | None] | None:
+        """Both sides at the point, exactly: None for a side that is not a real number there
+        (an even root or a logarithm of a negative number); None for both where an
+        expectation is only estimated."""
         if pair.lhs.has(Expect) or pair.rhs.has(Expect):
             return None
         substitution: dict[sp.Basic, sp.Expr] = {
@@ -327,11 +329,15 @@ class Problem:
         }
         for symbol, (name, k) in self.moment_symbols.items():
             substitution[symbol] = point.laws[name].moment(k)
-        sides = []
+        sides: list[sp.Expr | None] = []
         for expr in (pair.lhs, pair.rhs):
             concrete = self.instantiate(expr)
             if _leaves_the_reals(concrete, substitution):
-                return None  # sqrt(-2) sqrt(-3) is not a real number: no counterexample there
+                sides.append(None)  # sqrt(-2) sqrt(-3): not a real number, whatever sympy says
+                continue
+            if _divides_by_zero(concrete, substitution):
+                sides.append(sp.nan)  # V/‖V‖ at V = 0: sympy's 0·x = 0 would hide it
+                continue
             value = _exact_matrix_functions(concrete.xreplace(substitution))
             sides.append(value.doit() if value.has(sp.Sum, sp.Product) else value)
         return sides[0], sides[1]
@@ -387,6 +393,17 @@ def _leaves_the_reals(expr: sp.Expr, substitution: dict) -> bool:
         value = argument.xreplace(substitution)
         if value.is_number and (value.is_negative or value.has(sp.I)):
             return True
+    return False
+
+
+def _divides_by_zero(expr: sp.Expr, substitution: dict) -> bool:
+    """Whether some denominator of the expression vanishes at the point."""
+    for power in expr.atoms(sp.Pow):
+        base, exponent = power.args
+        if exponent.is_number and exponent.is_negative:
+            value = _exact_matrix_functions(base.xreplace(substitution))
+            if value.is_number and value.is_zero:
+                return True
     return False
 
 
@@ -479,6 +496,8 @@ def _exact_matrix_functions(expr: sp.Expr) -> sp.Expr:
 
     def exact(e: sp.Basic) -> sp.Expr:
         matrix = sp.Matrix(e.args[0])
+        if any(entry.has(sp.nan, sp.zoo, sp.oo, -sp.oo) for entry in matrix):
+            return sp.nan  # the norm of V/‖V‖ at V = 0 is undefined, not a number
         if matrix.shape[0] > 2:  # exact eigenvalues of larger matrices cost too much
             return _high_precision(e, matrix)
         if isinstance(e, OperatorNorm):

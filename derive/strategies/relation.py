@@ -25,6 +25,7 @@ from derive.strategies.search import (
     UNDECIDED,
     Failure,
     confirm,
+    domain_mismatch,
     first_violation,
     max_error,
     shrink,
@@ -408,6 +409,7 @@ def _verify(
         except BudgetExceeded:
             out_of_time = True
             break
+        mismatches = 0
         for i, point in enumerate(points):
             defined = True
             for j, pair in enumerate(problem.pairs):
@@ -415,6 +417,11 @@ def _verify(
                 flagged = violates(pair.op, lhs, rhs, stderr)
                 if flagged is None:
                     defined = False
+                    if stderr == 0 and domain_mismatch(lhs, rhs) and mismatches < DOMAIN_CHECKS:
+                        mismatches += 1  # one side real, the other not? decided exactly
+                        result = confirm(problem, point, pair, budget)
+                        if isinstance(result, Failure):
+                            return _refuted(result, problem, sizes)
                 elif flagged:
                     result = confirm(problem, point, pair, budget)
                     if isinstance(result, Failure):
@@ -467,6 +474,7 @@ def _verify(
 
 
 SPOT_CHECKS = 3  # points per size re-evaluated exactly even when floating point agreed
+DOMAIN_CHECKS = 5  # points per size where only one side was a number, re-evaluated exactly
 
 
 def _spot_check(problem: Problem, points: list[Point], budget: Budget) -> Failure | None:

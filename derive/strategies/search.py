@@ -60,7 +60,7 @@ def first_violation(
     for i, point in enumerate(points):
         for j, pair in enumerate(problem.pairs):
             lhs, rhs, stderr = values[i, j]
-            if violates(pair.op, lhs, rhs, stderr):
+            if violates(pair.op, lhs, rhs, stderr) or (stderr == 0 and domain_mismatch(lhs, rhs)):
                 return point, pair, abs(lhs - rhs)
     return None
 
@@ -87,7 +87,8 @@ def shrink(problem: Problem, point: Point, pair_index: int, budget: Budget) -> P
 
     def fails(candidate: Point) -> bool:
         lhs, rhs, stderr = problem.evaluate(candidate)[pair_index]
-        return bool(violates(problem.pairs[pair_index].op, lhs, rhs, stderr))
+        flagged = violates(problem.pairs[pair_index].op, lhs, rhs, stderr)
+        return bool(flagged) or (flagged is None and stderr == 0 and domain_mismatch(lhs, rhs))
 
     current = point
     changed = True
@@ -121,6 +122,7 @@ def _complexity(value: Fraction) -> tuple[int, int]:
 
 
 HOLDS = "holds"  # exact evaluation shows the relation true at the point
+OUTSIDE = "outside"  # a side is undefined there (a division by zero): no information
 UNDECIDED = "undecided"  # exact evaluation was impossible or indecisive
 
 
@@ -133,6 +135,10 @@ def confirm(problem: Problem, point: Point, pair: Pair, budget: Budget) -> Failu
             if sides is None:
                 return UNDECIDED
             lhs, rhs = sides
+            if lhs is None or rhs is None:
+                return _domain_mismatch(point, pair, lhs, rhs)
+            if _undefined(lhs) or _undefined(rhs):
+                return OUTSIDE  # 0/0 and the like: the statement says nothing at this point
             if lhs.is_Rational and rhs.is_Rational:
                 truth = _holds_exactly(pair.op, lhs - rhs)
                 if truth is None:
@@ -148,6 +154,27 @@ def confirm(problem: Problem, point: Point, pair: Pair, budget: Budget) -> Failu
             return HOLDS if verdicts == {True} else UNDECIDED
     except (BudgetExceeded, TypeError, ValueError, ZeroDivisionError):
         return UNDECIDED
+
+
+def _domain_mismatch(
+    point: Point, pair: Pair, lhs: sp.Expr | None, rhs: sp.Expr | None
+) -> Failure | str:
+    """One side is a real number and the other is not (log(x^2) = 2 log(x) at x = -1):
+    for real variables the relation fails there, as WeBWorK's domain check says."""
+    defined = lhs if lhs is not None else rhs
+    if defined is None or _undefined(defined) or pair.op == "!=":
+        return OUTSIDE
+    text = {True: _show(defined), False: "not a real number"}
+    return Failure(point, pair, text[lhs is not None], text[rhs is not None], "exact (domain)")
+
+
+def _undefined(value: sp.Expr) -> bool:
+    return bool(value.has(sp.nan, sp.zoo) or (value.is_number and value.is_infinite))
+
+
+def domain_mismatch(lhs: float, rhs: float) -> bool:
+    """One side evaluated to a number and the other did not: worth an exact look."""
+    return math.isfinite(lhs) != math.isfinite(rhs)
 
 
 def _holds_exactly(op: str, difference: sp.Rational) -> bool | None:

@@ -1,0 +1,284 @@
+"""Comparing a final answer with the key's: a value written with or without its left-hand
+side, a relation to be shown side by side (a chain shows the relation between its ends), a
+list of numbers entry by entry, and a decimal at the precision it was written with."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from fractions import Fraction
+
+import sympy as sp
+
+from derive.claim import statement
+from derive.engine import Settings, decide_cached
+from derive.errors import DeriveError
+from derive.grading.key import Answer, Question
+from derive.grading.numbers import accepts_decimal, decimal_literal, elements, exact_value
+from derive.grading.results import (
+    FinalResult,
+    FinalStatus,
+)
+from derive.grading.steps import DEFINITION_WORDS, Written, links, list_answer
+from derive.grading.submission import QuestionAnswer
+from derive.model import ast
+from derive.model.types import Context
+from derive.parsing import parse_expression, parse_statement
+from derive.verdict import Status
+
+
+def check_final(
+    question: Question,
+    answer: QuestionAnswer,
+    written: list[Written],
+    context: Context,
+    settings: Settings,
+) -> FinalResult:
+    if not question.answers:
+        return FinalResult(FinalStatus.NOT_CHECKED, "the key has no final answer to compare with")
+    candidates = list(written)
+    if answer.answer:
+        try:
+            explicit = parse_statement(DEFINITION_WORDS.sub("", answer.answer, count=1))
+            if isinstance(explicit, ast.Relation | ast.Chain):
+                candidates += [Written(link, answer.answer) for link in links(explicit)]
+            else:
+                candidates.append(
+                    Written(ast.Relation("=", ast.Name("_answer"), explicit), answer.answer)
+                )
+        except DeriveError:
+            listed = list_answer(answer.answer)
+            if listed is None:
+                return FinalResult(
+                    FinalStatus.NOT_CHECKED, "the final answer could not be read", answer.answer
+                )
+            candidates.append(listed)
+    if not candidates:
+        return FinalResult(FinalStatus.MISSING, "no final answer was found")
+    results = [
+        _check_answer(expected, candidates, context, question, settings)
+        for expected in question.answers
+    ]
+    for status in (FinalStatus.INCORRECT, FinalStatus.NOT_CHECKED, FinalStatus.MISSING):
+        failed = next((r for r in results if r.status is status), None)
+        if failed is not None:
+            return failed
+    given = "; ".join(r.given for r in results if r.given)
+    return FinalResult(
+        FinalStatus.CORRECT, "matches the key", given, "; ".join(a.text for a in question.answers)
+    )
+
+
+def _check_answer(
+    expected: Answer,
+    candidates: list[Written],
+    context: Context,
+    question: Question,
+    settings: Settings,
+) -> FinalResult:
+    try:
+        target = parse_statement(expected.text)
+        target_link = links(target)[0] if isinstance(target, ast.Relation | ast.Chain) else None
+    except DeriveError:
+        listed = list_answer(expected.text)  # `mu = [5/2, 31/12]`
+        if listed is None:
+            raise
+        target, target_link = listed.node, listed.node
+    quantities = [
+        parse_expression(q.strip()) for q in (expected.quantity or "").split("|") if q.strip()
+    ]
+    if target_link is not None and not quantities and _is_quantity(target_link.lhs):
+        quantities = [target_link.lhs]
+    wanted_op = target_link.op if target_link is not None and not quantities else None
+    chosen = _choose(candidates, quantities, wanted_op)
+    if chosen is None:
+        return FinalResult(
+            FinalStatus.MISSING,
+            f"no answer for {expected.quantity or expected.text}",
+            "",
+            expected.text,
+        )
+    written = chosen.text
+    list_values = elements(chosen.text.split("=", 1)[1]) if _is_list(chosen.node) else None
+    if list_values is not None:
+        return _compare_list(list_values, expected, target_link, context, written)
+    if _is_list(target_link):
+        return FinalResult(
+            FinalStatus.INCORRECT, "the key expects a list of numbers", written, expected.text
+        )
+    if quantities and target_link is not None:
+        pairs = [(chosen.node.rhs, target_link.rhs)]
+    elif target_link is not None:  # a relation to show: both sides, in either order
+        pairs = [(chosen.node.lhs, target_link.lhs), (chosen.node.rhs, target_link.rhs)]
+        swapped = [(chosen.node.lhs, target_link.rhs), (chosen.node.rhs, target_link.lhs)]
+        equations = chosen.node.op == target_link.op == "="
+        if (
+            equations
+            and not _same_sides(pairs, context, question, settings)
+            and _same_sides(swapped, context, question, settings)
+        ):
+            pairs = swapped  # b = a shows a = b; otherwise report the first order's failure
+    else:
+        pairs = [(chosen.node.rhs, target)]
+    decimal = decimal_literal(chosen.node.rhs, written)
+    if decimal is not None and len(pairs) == 1:
+        return _comparedecimal_literal(decimal, pairs[0][1], expected, context, written)
+    for mine, theirs in pairs:
+        verdict = decide_cached(
+            statement(
+                written,
+                context,
+                given=question.facts,
+                sizes=question.size_map(),
+                links=(ast.Relation("=", mine, theirs),),
+            ),
+            settings,
+        )
+        if verdict.status is Status.REFUTED:
+            example = verdict.counterexample.as_dict() if verdict.counterexample else None
+            return FinalResult(
+                FinalStatus.INCORRECT, verdict.summary, written, expected.text, example
+            )
+        if not verdict.status.holds:
+            return FinalResult(
+                FinalStatus.NOT_CHECKED, verdict.reason or verdict.summary, written, expected.text
+            )
+    return FinalResult(FinalStatus.CORRECT, "matches the key", written, expected.text)
+
+
+def _is_list(link: ast.Relation | None) -> bool:
+    return link is not None and isinstance(link.rhs, ast.Name) and link.rhs.name == "_list"
+
+
+def _same_sides(pairs: list, context: Context, question: Question, settings: Settings) -> bool:
+    for mine, theirs in pairs:
+        verdict = decide_cached(
+            statement(
+                "",
+                context,
+                given=question.facts,
+                sizes=question.size_map(),
+                links=(ast.Relation("=", mine, theirs),),
+            ),
+            replace(settings, trials=40),
+        )
+        if not verdict.status.holds:
+            return False
+    return True
+
+
+def _is_quantity(node: ast.Node) -> bool:
+    return isinstance(node, ast.Name | ast.Subscript) or (
+        isinstance(node, ast.Pow) and isinstance(node.base, ast.Name | ast.Subscript)
+    )
+
+
+def _choose(
+    candidates: list[Written], quantities: list[ast.Node], op: str | None = None
+) -> Written | None:
+    """The last relation about the quantity, or the last relation (of a kind that can
+    show the expected one) of all."""
+    if quantities:
+        for candidate in reversed(candidates):
+            if any(_same_name(candidate.node.lhs, q) for q in quantities):
+                return candidate
+            if candidate.node.op == "=" and any(
+                _same_name(candidate.node.rhs, q) for q in quantities
+            ):
+                swapped = ast.Relation("=", candidate.node.rhs, candidate.node.lhs)
+                return Written(swapped, candidate.text)  # sigma(h_t) = g_t answers g_t
+        bare = [
+            c
+            for c in candidates
+            if isinstance(c.node.lhs, ast.Name) and c.node.lhs.name == "_answer"
+        ]
+        return bare[-1] if bare else None
+    if op is not None:
+        fitting = [c for c in candidates if _compatible(c.node.op, op)]
+        if fitting:
+            return fitting[-1]
+    return candidates[-1] if candidates else None
+
+
+def _same_name(a: ast.Node, b: ast.Node) -> bool:
+    """`\\mu_{batch}` and `mu_batch` name the same quantity (labels, not index nodes)."""
+    match a, b:
+        case ast.Pow(base=x, exponent=ex), ast.Pow(base=y, exponent=ey):
+            return _same_name(x, y) and ex == ey
+    flat_a, flat_b = _flat_name(a), _flat_name(b)
+    return (flat_a is not None and flat_a == flat_b) or a == b  # ∇_u L, σ'(z): as trees
+
+
+def _flat_name(node: ast.Node) -> str | None:
+    r"""`\hat{y}` is the name y_hat; `y_hat` typed is the subscript y_{hat}: one name."""
+    match node:
+        case ast.Name(name=name):
+            return name.lower()
+        case ast.Subscript(base=base, label=label):
+            return f"{base}_{label}".lower().replace("{", "").replace("}", "")
+    return None
+
+
+# which written relations show an expected one: a < b (or a = b) shows a <= b
+_SHOWS = {"<=": {"<=", "<", "="}, ">=": {">=", ">", "="}}
+
+
+def _comparedecimal_literal(
+    written: str, target: ast.Node, expected: Answer, context: Context, text: str
+) -> FinalResult:
+    exact = exact_value(target, context)
+    if exact is None:
+        return FinalResult(
+            FinalStatus.NOT_CHECKED, "the key's value is not a number", text, expected.text
+        )
+    if accepts_decimal(written, exact, expected.min_digits):
+        return FinalResult(
+            FinalStatus.CORRECT,
+            f"{written} is {exact} at the precision written",
+            text,
+            expected.text,
+        )
+    return FinalResult(
+        FinalStatus.INCORRECT,
+        f"{written} is not {exact} ({sp.N(exact, 6)}) at the precision written",
+        text,
+        expected.text,
+    )
+
+
+def _compare_list(
+    values: list[str], expected: Answer, target: ast.Relation | None, context: Context, text: str
+) -> FinalResult:
+    wanted = (
+        elements(expected.text.split("=", 1)[1])
+        if "=" in expected.text
+        else elements(expected.text)
+    )
+    if wanted is None or len(wanted) != len(values):
+        return FinalResult(
+            FinalStatus.INCORRECT,
+            f"expected {len(wanted or [])} numbers, found {len(values)}",
+            text,
+            expected.text,
+        )
+    for index, (mine, theirs) in enumerate(zip(values, wanted, strict=True)):
+        exact = sp.Rational(Fraction(theirs))
+        ok = (
+            accepts_decimal(mine, exact, expected.min_digits)
+            if "." in mine
+            else Fraction(mine) == Fraction(theirs)
+        )
+        if not ok:
+            return FinalResult(
+                FinalStatus.INCORRECT,
+                f"entry {index + 1}: {mine} is not {theirs} at the precision written",
+                text,
+                expected.text,
+                {"entry": str(index + 1)},
+            )
+    return FinalResult(
+        FinalStatus.CORRECT, "every entry matches at the precision written", text, expected.text
+    )
+
+
+def _compatible(written: str, expected: str) -> bool:
+    return written in _SHOWS.get(expected, {expected})

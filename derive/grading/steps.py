@@ -1,0 +1,250 @@
+"""Reading and deciding the steps of a derivation.
+
+A step is decided by the engine in its question's context (declared names, definitions,
+granted facts), link by link for a chain `a = b = c`; a line starting with `=` continues
+the previous one; a line that defines a name (`w := ...`, `let w = ...`, or `L_reg = ...`
+naming something new) extends the context for the steps after it; an update `w ← ...` is
+kept for the final answer; a rounded result (`7/12 = 0.58`) holds at the precision written.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+import sympy as sp
+
+from derive.claim import statement
+from derive.engine import Settings, decide_cached
+from derive.errors import DeriveError
+from derive.grading.key import Question
+from derive.grading.numbers import NUMBER, accepts_decimal, elements, exact_value
+from derive.grading.results import (
+    StepResult,
+    StepStatus,
+)
+from derive.model import ast
+from derive.model.types import Context, Definition
+from derive.parsing import parse_expression, parse_statement
+from derive.verdict import Status, Verdict
+
+_CONTINUATION = re.compile(r"^\s*(=|\\le(q)?\b|\\ge(q)?\b|<=|>=|<|>|\\neq|!=)")
+DEFINITION_WORDS = re.compile(r"^\s*(let|where|define|set)\b[\s,:]*", re.IGNORECASE)
+# `sample1: \mu = 12/6`, `sample: 2: channel: 1: ...`: labels in front of the mathematics
+_LABELS = re.compile(r"^\s*(?:[A-Za-z]*\s*\d*\s*:(?!=)\s*)+")
+
+
+@dataclass
+class Written:
+    """A relation as the student wrote it, kept for the final answer."""
+
+    node: ast.Relation
+    text: str
+
+
+def check_steps(
+    question: Question, texts: tuple[str, ...], settings: Settings, *, latex: bool | None = None
+) -> tuple[tuple[StepResult, ...], Context, list[Written]]:
+    context = question.context
+    results: list[StepResult] = []
+    written: list[Written] = []
+    previous_rhs: ast.Node | None = None
+    for text in texts:
+        try:
+            links, definition = _read_step(text, previous_rhs, context, latex)
+        except DeriveError as exc:
+            listed = list_answer(text)
+            if listed is not None:
+                written.append(listed)
+                reason = "a list of numbers: compared with the key as a final answer"
+            else:
+                reason = f"could not be read: {_first_line(exc)}"
+            results.append(StepResult(text, StepStatus.NOT_CHECKED, reason=reason))
+            previous_rhs = None
+            continue
+        updates = [link for link in links if link.op == "<-"]
+        if updates:  # w ← w - η ∂L/∂w: nothing to prove, but an answer to compare
+            written.extend(Written(link, text) for link in updates)
+            reason = "an update rule: compared with the key's answer"
+            results.append(StepResult(text, StepStatus.NOT_CHECKED, reason=reason))
+            continue
+        if definition is not None:
+            context = context.extend(definitions=(definition.definition,))
+            written.append(Written(definition.relation, text))  # `s = γ/‖u‖` may be the answer
+            if not links:
+                reason = f"defines {definition.definition.name}"
+                results.append(StepResult(text, StepStatus.NOT_CHECKED, reason=reason))
+                continue
+        if not links:
+            results.append(
+                StepResult(text, StepStatus.NOT_CHECKED, reason="not a relation to check")
+            )
+            continue
+        previous_rhs = links[-1].rhs
+        written.extend(Written(link, text) for link in links)
+        summary = _chain_summary(links)
+        if summary is not None:  # a ≤ b ≤ c = d shows a ≤ d: the relation a key asks for
+            written.append(Written(summary, text))
+        results.append(_decidelinks(text, links, context, question, settings))
+    return tuple(results), context, written
+
+
+@dataclass(frozen=True)
+class _Defined:
+    definition: Definition
+    relation: ast.Relation
+
+
+def _read_step(
+    text: str, previous_rhs: ast.Node | None, context: Context, latex: bool | None = None
+) -> tuple[list[ast.Relation], _Defined | None]:
+    """The relations of one step to check, and the definition it makes, if any:
+    `w := ...`, `let w = ...`, or `L_reg = ...` naming something the context does not
+    know yet (in a chain `mu_1 = 30/12 = 2.50` the first link defines, the rest are checked)."""
+    stripped = DEFINITION_WORDS.sub("", _LABELS.sub("", text, count=1), count=1)
+    is_definition_word = DEFINITION_WORDS.match(_LABELS.sub("", text, count=1)) is not None
+    if _CONTINUATION.match(stripped) and previous_rhs is not None:
+        node = parse_statement("x_{previous} " + stripped, latex=latex)  # placeholder left side
+        found = links(node)
+        found[0] = ast.Relation(found[0].op, previous_rhs, found[0].rhs)
+        return found, None
+    node = parse_statement(stripped, latex=latex)
+    if not isinstance(node, ast.Relation | ast.Chain):
+        return [], None
+    found = links(node)
+    first = found[0]
+    if first.op == ":=" or (
+        first.op == "=" and (is_definition_word or _introduces(first, context))
+    ):
+        return found[1:], _Defined(_definition(first), ast.Relation("=", first.lhs, first.rhs))
+    return found, None
+
+
+def _chain_summary(links: list[ast.Relation]) -> ast.Relation | None:
+    """The relation between the first and last terms of a chain, if the links agree in
+    direction: `a = b <= c < d` gives `a < d`."""
+    if len(links) < 2:
+        return None
+    ops = {link.op for link in links}
+    if ops <= {"="}:
+        op = "="
+    elif ops <= {"=", "<=", "<"}:
+        op = "<" if "<" in ops else "<="
+    elif ops <= {"=", ">=", ">"}:
+        op = ">" if ">" in ops else ">="
+    else:
+        return None
+    return ast.Relation(op, links[0].lhs, links[-1].rhs)
+
+
+def links(node: ast.Node) -> list[ast.Relation]:
+    """Links of a relation or chain, keeping definitions and updates (which `links_of`,
+    made for statements to prove, refuses)."""
+    if isinstance(node, ast.Chain):
+        return list(node.links)
+    if isinstance(node, ast.Relation):
+        return [node]
+    return []
+
+
+def _introduces(node: ast.Relation, context: Context) -> bool:
+    """`theta_{i+1} = theta_i - eta g` names a new quantity: nothing to check, a definition."""
+    match node.lhs:
+        case ast.Name(name=name) | ast.Subscript(base=name):
+            full = _definition(node).name
+            known = context.lookup(full) or context.definition(full) or context.lookup(name)
+            return not known and context.definition(name) is None and full not in _names(node.rhs)
+        case ast.Pow(base=ast.Name() | ast.Subscript() as base, exponent=ast.Num()):
+            return _introduces(ast.Relation("=", base, node.rhs), context)  # sigma^2 = 0.66
+    return False
+
+
+def _names(node: ast.Node) -> set[str]:
+    from derive.model.lower import _names_in
+
+    return _names_in(node)
+
+
+def _definition(node: ast.Relation) -> Definition:
+    match node.lhs:
+        case ast.Pow(base=base):  # a named result such as sigma^2 = 0.66: defines sigma^2
+            inner = _definition(ast.Relation("=", base, node.rhs))
+            return Definition(f"{inner.name}^2", node.rhs)
+        case ast.Name(name=name):
+            return Definition(name, node.rhs)
+        case ast.Subscript(base=base, label=label):
+            return Definition(f"{base}_{label}", node.rhs)
+        case ast.Call(func=name, args=args) if all(isinstance(a, ast.Name) for a in args):
+            return Definition(name, node.rhs, tuple(a.name for a in args))  # type: ignore[attr-defined]
+    raise DeriveError("define a name, as in w := ...")
+
+
+def _decidelinks(
+    text: str, links: list[ast.Relation], context: Context, question: Question, settings: Settings
+) -> StepResult:
+    methods = []
+    for link in links:
+        rounded = _rounded_result(link, text, context)
+        if rounded is not None:  # 7/12 = 0.58: right at the precision written
+            if not rounded.status.holds:
+                return StepResult(text, StepStatus.INVALID, None, rounded.summary, _method(rounded))
+            methods.append(_method(rounded))
+            continue
+        verdict = decide_cached(
+            statement(
+                text, context, given=question.facts, sizes=question.size_map(), links=(link,)
+            ),
+            settings,
+        )
+        if verdict.status is Status.REFUTED:
+            example = verdict.counterexample.as_dict() if verdict.counterexample else None
+            return StepResult(text, StepStatus.INVALID, example, verdict.summary, _method(verdict))
+        if not verdict.status.holds:
+            return StepResult(
+                text, StepStatus.NOT_CHECKED, reason=verdict.reason or verdict.summary
+            )
+        methods.append(_method(verdict))
+    return StepResult(text, StepStatus.VALID, method="; ".join(dict.fromkeys(methods)))
+
+
+def _rounded_result(link: ast.Relation, text: str, context: Context) -> Verdict | None:
+    """An equation whose right side is a decimal written with fewer digits than the exact
+    value needs (2.58 for 31/12) holds at the precision written, as a TA reads it."""
+    if link.op != "=" or not isinstance(link.rhs, ast.Num) or link.rhs.value.denominator == 1:
+        return None
+    written = next(
+        (n for n in NUMBER.findall(text) if "." in n and Fraction(n) == link.rhs.value), None
+    )
+    exact = exact_value(link.lhs, context)
+    if written is None or exact is None or not exact.is_real:
+        return None
+    if sp.Rational(link.rhs.value.numerator, link.rhs.value.denominator) == exact:
+        return None  # exactly equal: the engine proves it as usual
+    status = Status.PROVED if accepts_decimal(written, exact, 2) else Status.REFUTED
+    summary = f"{written} is {exact} {'at' if status is Status.PROVED else 'not even at'} the precision written"
+    return Verdict(status, "decimal precision", summary)
+
+
+def _method(verdict: Verdict) -> str:
+    return f"{verdict.status.value}: {verdict.summary or verdict.method}"
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).splitlines()[0]
+
+
+def list_answer(text: str) -> Written | None:
+    """`mu = [2.50, 2.58]`: a named list of numbers, which the expression parsers do not read."""
+    if "=" not in text:
+        return None
+    left, right = text.split("=", 1)
+    try:
+        lhs = parse_expression(left)
+    except DeriveError:
+        return None
+    return (
+        Written(ast.Relation("=", lhs, ast.Name("_list")), text)
+        if elements(right) is not None
+        else None
+    )
