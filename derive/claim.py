@@ -266,13 +266,7 @@ def _is_sequence_definition(name: str, param: str, body: ast.Node, decls: dict[s
 
 def _mentions_element(node: object, base: str) -> bool:
     """Whether `base_{...}` occurs in node (a recurrence mentions its earlier elements)."""
-    if isinstance(node, ast.Subscript):
-        return node.base == base or _mentions_element(node.index, base)
-    if isinstance(node, ast.Node):
-        return any(_mentions_element(v, base) for v in node.__dict__.values())
-    if isinstance(node, tuple):
-        return any(_mentions_element(v, base) for v in node)
-    return False
+    return any(isinstance(n, ast.Subscript) and n.base == base for n in ast.walk(node))
 
 
 def _default_sizes(ctx: Context) -> tuple[tuple[tuple[str, int], ...], ...]:

@@ -154,16 +154,12 @@ def _introduces(node: ast.Relation, context: Context) -> bool:
         case ast.Name(name=name) | ast.Subscript(base=name):
             full = _definition(node).name
             known = context.lookup(full) or context.definition(full) or context.lookup(name)
-            return not known and context.definition(name) is None and full not in _names(node.rhs)
+            return (
+                not known and context.definition(name) is None and full not in ast.names(node.rhs)
+            )
         case ast.Pow(base=ast.Name() | ast.Subscript() as base, exponent=ast.Num()):
             return _introduces(ast.Relation("=", base, node.rhs), context)  # sigma^2 = 0.66
     return False
-
-
-def _names(node: ast.Node) -> set[str]:
-    from derive.model.lower import _names_in
-
-    return _names_in(node)
 
 
 def _definition(node: ast.Relation) -> Definition:

@@ -11,6 +11,7 @@ evaluates anything.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -207,3 +208,28 @@ class Chain(Node):
 
 
 RELATIONS = ("=", "!=", "<", "<=", ">", ">=", ":=", "<-")  # `<-`: an update w ← w - η∇L
+
+
+def walk(root: object) -> Iterator[Node]:
+    """Every node in a tree (or in a tuple of trees, as a recurrence's cases), parents first."""
+    pending = [root]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, Node):
+            yield item
+            pending.extend(reversed(list(item.__dict__.values())))
+        elif isinstance(item, tuple):
+            pending.extend(reversed(item))
+
+
+def names(root: object) -> set[str]:
+    """Every name a tree mentions: plain names, subscript bases and called functions."""
+    found: set[str] = set()
+    for node in walk(root):
+        if isinstance(node, Name):
+            found.add(node.name)
+        elif isinstance(node, Subscript):
+            found.add(node.base)
+        elif isinstance(node, Call):
+            found.add(node.func)
+    return found

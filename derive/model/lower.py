@@ -285,7 +285,7 @@ class Lowering:
             isinstance(decl, Random) and isinstance(decl.shape, Sequence)
         )
         recurrence = self._recurrence(base)
-        mentions_bound = any(name in self.bound for name in _names_in(node.index))
+        mentions_bound = any(name in self.bound for name in ast.names(node.index))
         if not (is_sequence or recurrence or mentions_bound):
             return self._name(ast.Name(f"{base}_{node.label}", node.pos))
         index = self.lower(node.index)
@@ -340,7 +340,7 @@ class Lowering:
             raise TypeCheckError(f"{name} is applied to {known} and to {arity} arguments")
 
     def _depends_on_random(self, body: object, seen: frozenset[str] = frozenset()) -> bool:
-        for name in _names_in(body):
+        for name in ast.names(body):
             if name in seen:
                 continue
             decl = self.context.lookup(name)
@@ -734,29 +734,7 @@ def _name_node(name: str, pos: int) -> ast.Node:
 
 
 def _mentions(body: object, base: str) -> bool:
-    return base in _names_in(body)
-
-
-def _names_in(node: object) -> set[str]:
-    """Every name a node mentions: plain names, subscript bases and called functions."""
-    found: set[str] = set()
-
-    def walk(n: object) -> None:
-        if isinstance(n, ast.Name):
-            found.add(n.name)
-        elif isinstance(n, ast.Subscript):
-            found.add(n.base)
-        elif isinstance(n, ast.Call):
-            found.add(n.func)
-        if isinstance(n, ast.Node):
-            for value in n.__dict__.values():
-                walk(value)
-        elif isinstance(n, tuple):
-            for item in n:
-                walk(item)
-
-    walk(node)
-    return found
+    return base in ast.names(body)
 
 
 def _means_transpose(exponent: ast.Node, context: Context) -> bool:

@@ -123,7 +123,9 @@ def _unfold_floor(lowering: Lowering, links: list[ast.Relation]) -> dict[str, sp
     mentions: elements above it are unfolded down to it (so `g_t` meets `g_{t-1}`)."""
     floors: dict[str, sp.Expr] = {}
     for link in links:
-        for node in _subscripts(link):
+        for node in ast.walk(link):
+            if not isinstance(node, ast.Subscript):
+                continue
             definition = lowering.context.definition(node.base)
             if definition is None or not definition.params:
                 continue
@@ -140,23 +142,6 @@ def _unfold_floor(lowering: Lowering, links: list[ast.Relation]) -> dict[str, sp
             if definition.params:
                 floors.setdefault(definition.name, lowest)
     return floors
-
-
-def _subscripts(node: object) -> list[ast.Subscript]:
-    found: list[ast.Subscript] = []
-
-    def walk(n: object) -> None:
-        if isinstance(n, ast.Subscript):
-            found.append(n)
-        if isinstance(n, ast.Node):
-            for value in n.__dict__.values():
-                walk(value)
-        elif isinstance(n, tuple):
-            for item in n:
-                walk(item)
-
-    walk(node)
-    return found
 
 
 def structural_integers(statement: Statement) -> list[str]:

@@ -350,16 +350,8 @@ def _prove(
 
 
 def _takes_expectations(statement: Statement) -> bool:
-    nodes: list[object] = [*relations(statement), *(d.body for d in statement.context.definitions)]
-    while nodes:
-        node = nodes.pop()
-        if isinstance(node, ast.Expectation | ast.Variance):
-            return True
-        if isinstance(node, ast.Node):
-            nodes.extend(node.__dict__.values())
-        elif isinstance(node, tuple):
-            nodes.extend(node)
-    return False
+    trees = (*relations(statement), *(d.body for d in statement.context.definitions))
+    return any(isinstance(n, ast.Expectation | ast.Variance) for n in ast.walk(trees))
 
 
 def _prove_pair(pair: Pair, instance: Instance, budget: Budget) -> str | None:
