@@ -50,6 +50,7 @@ def statement_key(statement: Statement, seed: int, trials: int) -> str:
         repr(sorted(statement.context.decls.items())),
         repr(statement.context.definitions),
         repr(statement.context.strict),
+        repr(sorted(sorted(pair) for pair in statement.context.distinct)),
         repr((statement.sizes, statement.numeric_sizes, statement.up_to)),
         repr((seed, trials)),
     ]

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from collections.abc import Sequence as Sequence_
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 from typing import Any
 
 from derive.errors import ClaimError, DeriveError
@@ -165,7 +166,9 @@ def claim(
         return Claim(id, title, source, check, Expect(expect), notes)
     default_sizes = _default_sizes(ctx)
     proof_sizes = _size_grid(sizes) if sizes is not None else default_sizes
-    check_sizes = _size_grid(numeric_sizes) if numeric_sizes is not None else _numeric(proof_sizes)
+    check_sizes = (
+        _size_grid(numeric_sizes) if numeric_sizes is not None else _numeric(proof_sizes, ctx)
+    )
     texts = [statement] if isinstance(statement, str) else list(statement)
     body = Statement(
         texts[0], ctx, tuple(given), proof_sizes, check_sizes, up_to, also=tuple(texts[1:])
@@ -186,7 +189,7 @@ def statement(
     (or those given, as a claim's `sizes=`)."""
     grid = _size_grid(sizes) if sizes else _default_sizes(context)
     return Statement(
-        text, context, tuple(given), grid, _numeric(grid), latex=latex, links=tuple(links)
+        text, context, tuple(given), grid, _numeric(grid, context), latex=latex, links=tuple(links)
     )
 
 
@@ -209,11 +212,20 @@ def build_context(
         decls[normalize_name(name)] = parse_type(decl) if isinstance(decl, str) else decl
     merged = dict(base.decls) if base else {}
     merged.update(decls)
+    distinct = set(base.distinct) if base else set()
     for text in assume:
+        if pair := distinct_names(text):
+            distinct.add(pair)
+            continue
         for name, domain in parse_assumption(text):
             current = merged.get(name, Scalar())
             if isinstance(current, Scalar):
                 merged[name] = Scalar(current.domain.intersect(domain))
+                if merged[name].domain.is_empty():
+                    raise ClaimError(
+                        f"the assumptions on {name} contradict each other (up to '{text}', "
+                        "no value is left)"
+                    )
             elif isinstance(current, Vector):
                 merged[name] = Vector(current.size, current.domain.intersect(domain))
             else:
@@ -250,7 +262,27 @@ def build_context(
         definitions.append(Definition(name, cases, (param,)))
         if not isinstance(merged.get(name), Sequence | Random):
             merged.setdefault(name, Sequence())
-    return Context(merged, tuple(definitions), strict or (base.strict if base else False))
+    return Context(
+        merged,
+        tuple(definitions),
+        strict or (base.strict if base else False),
+        frozenset(distinct),
+    )
+
+
+def distinct_names(text: str) -> frozenset[str] | None:
+    """`s != t` between two names (indices of a random sequence): assumed different."""
+    from derive.errors import ParseError
+    from derive.parsing import parse_statement
+
+    try:
+        node = parse_statement(text)
+    except ParseError:
+        return None
+    match node:
+        case ast.Relation(op="!=", lhs=ast.Name(name=a), rhs=ast.Name(name=b)) if a != b:
+            return frozenset((a, b))
+    return None
 
 
 def _is_sequence_definition(name: str, param: str, body: ast.Node, decls: dict[str, Decl]) -> bool:
@@ -270,10 +302,37 @@ def _mentions_element(node: object, base: str) -> bool:
 
 
 def _default_sizes(ctx: Context) -> tuple[tuple[tuple[str, int], ...], ...]:
+    """Equal sizes 1, 2, 3, and (with several size names) sizes that differ, in each order:
+    `det(AᵀA) = det(AAᵀ)` holds at m = n only. Sizes the assumptions exclude are left out."""
     names = sorted(_size_names(ctx))
     if not names:
         return ((),)
-    return tuple(tuple((name, n) for name in names) for n in (1, 2, 3))
+    grid = [tuple((name, n) for name in names) for n in (1, 2, 3)]
+    if len(names) > 1:
+        for start in (1, 2):
+            values = list(range(start, start + len(names)))
+            for shift in range(len(names)):
+                rotated = values[shift:] + values[:shift]
+                grid.append(tuple(zip(names, rotated, strict=True)))
+                grid.append(tuple(zip(names, reversed(rotated), strict=True)))
+    return _allowed(ctx, grid) or ((),)
+
+
+def _allowed(
+    ctx: Context, grid: Iterable[tuple[tuple[str, int], ...]]
+) -> tuple[tuple[tuple[str, int], ...], ...]:
+    """The size assignments the context's assumptions admit (`n >= 2` drops n = 1),
+    without repeats, smallest first."""
+    kept: list[tuple[tuple[str, int], ...]] = []
+    for sizes in grid:
+        admitted = all(
+            not isinstance(decl := ctx.lookup(name), Scalar)
+            or decl.domain.contains(Fraction(value))
+            for name, value in sizes
+        )
+        if admitted and sizes not in kept:
+            kept.append(sizes)
+    return tuple(sorted(kept, key=lambda c: (sum(v for _, v in c), c)))
 
 
 def _size_names(ctx: Context) -> set[str]:
@@ -312,12 +371,19 @@ def _size_grid(sizes: Mapping[str, Iterable[int]]) -> tuple[tuple[tuple[str, int
 
 
 def _numeric(
-    proof_sizes: tuple[tuple[tuple[str, int], ...], ...],
+    proof_sizes: tuple[tuple[tuple[str, int], ...], ...], ctx: Context | None = None
 ) -> tuple[tuple[tuple[str, int], ...], ...]:
-    """Numeric checks run at the proof sizes and at two larger ones."""
+    """Numeric checks run at the proof sizes and beyond them: every size up to 6, then 8,
+    so that a boundary in the statement (a Gram determinant of 4 columns, n = 4 in
+    `(n - 4)^2 >= 1`) is crossed, and with several size names, sizes that differ."""
     if proof_sizes == ((),):
         return proof_sizes
     largest = max(max((v for _, v in s), default=1) for s in proof_sizes)
     names = sorted({n for s in proof_sizes for n, _ in s})
-    extra = tuple(tuple((n, size) for n in names) for size in (largest + 2, largest + 4))
-    return proof_sizes + extra
+    extra = [tuple((n, size) for n in names) for size in (*range(largest + 1, 7), 8)]
+    if len(names) > 1:
+        values = list(range(largest + 1, largest + 1 + len(names)))
+        extra += [tuple(zip(names, values, strict=True))]
+        extra += [tuple(zip(names, reversed(values), strict=True))]
+    grid = (*proof_sizes, *extra)
+    return _allowed(ctx, grid) if ctx is not None else tuple(dict.fromkeys(grid))

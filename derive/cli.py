@@ -781,9 +781,11 @@ def _declaration(option: str, text: str) -> tuple[str, Decl]:
 
 
 def _assumption(text: str) -> None:
+    from derive.claim import distinct_names
     from derive.parsing.declarations import parse_assumption
 
     try:
-        parse_assumption(text)
+        if distinct_names(text) is None:
+            parse_assumption(text)
     except ParseError as exc:
         raise UsageError(f"cannot read --assume {text!r}:\n{exc.render()}") from None

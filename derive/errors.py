@@ -42,6 +42,10 @@ class TypeCheckError(DeriveError, TypeError):
     """A well-formed expression whose shapes do not fit (a vector plus a scalar, say)."""
 
 
+class UndefinedEverywhere(TypeCheckError):
+    """A side that divides by zero whatever the values (at n = 0, Σ/n is 0/0)."""
+
+
 class ClaimError(DeriveError, ValueError):
     """A claim or declaration that cannot be built."""
 

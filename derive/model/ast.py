@@ -35,10 +35,19 @@ class Num(Node):
 
 @dataclass(frozen=True)
 class Name(Node):
-    """An identifier (`beta`, `v_t` once resolved); Greek letters are spelled out (`beta`)."""
+    """An identifier (`beta`, `v_t` once resolved); Greek letters are spelled out (`beta`).
+
+    `after_number` marks a run of letters typed right after a number (`2ab`): a product
+    of single letters unless the context declares the whole run as a name.
+    """
 
     name: str
     pos: int = _pos()
+    after_number: bool = field(default=False, repr=False)
+
+    def __repr__(self) -> str:  # the flag only where set: reprs key the verdict cache
+        flag = ", after_number=True" if self.after_number else ""
+        return f"Name(name={self.name!r}{flag})"
 
 
 @dataclass(frozen=True)

@@ -198,7 +198,10 @@ def _non_polynomial(
 ) -> sp.Expr:
     """Exact expectations of non-polynomial functions: by symmetry, or by enumeration."""
     laws = [randoms[a] for a in atoms]
-    if all(law.family == "bernoulli" for law in laws) and len(atoms) <= MAX_ENUMERATED_ATOMS:
+    discrete = all(law.family == "bernoulli" for law in laws)
+    if not discrete and _singular(expr, atoms):  # E[1/X] of a normal X does not exist
+        raise Unsupported("an expectation of a function with a pole: it may not exist")
+    if discrete and len(atoms) <= MAX_ENUMERATED_ATOMS:
         total = sp.S.Zero
         for outcome in itertools.product((0, 1), repeat=len(atoms)):
             weight = sp.Mul(
@@ -208,6 +211,8 @@ def _non_polynomial(
                 )
             )
             total += weight * expr.xreplace(dict(zip(atoms, map(sp.Integer, outcome), strict=True)))
+        if total.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+            raise Unsupported("an expectation that is undefined: a division by zero on an outcome")
         return sp.expand(total)
     if len(atoms) == 1 and laws[0].family in ("symmetric", "normal", "laplace", "uniform"):
         atom, law = atoms[0], laws[0]
@@ -219,6 +224,15 @@ def _non_polynomial(
             if polynomial is not None:
                 return _expect(folded, randoms)
     raise Unsupported("an expectation that moment algebra cannot take")
+
+
+def _singular(expr: sp.Expr, atoms: list[sp.Basic]) -> bool:
+    """Whether a random atom appears under a negative power or a logarithm, where the
+    expectation can be infinite or undefined whatever symmetry says."""
+    for power in expr.atoms(sp.Pow):
+        if power.exp.is_negative is not False and power.base.has(*atoms):
+            return True
+    return any(log.has(*atoms) for log in expr.atoms(sp.log))
 
 
 def _is_symmetric(law: RandomAtom) -> bool:

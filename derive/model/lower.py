@@ -13,8 +13,10 @@ and over which domain they range (for sampling), which are random and with which
 
 from __future__ import annotations
 
+import difflib
 import math
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import sympy as sp
 
@@ -44,7 +46,7 @@ from derive.model.types import (
     Vector,
 )
 from derive.parsing.limits import LIMITS
-from derive.parsing.names import GREEK_COMMANDS
+from derive.parsing.names import BUILTINS, CONSTANTS, GREEK_COMMANDS
 
 Value = sp.Expr | sp.ImmutableMatrix
 
@@ -81,6 +83,17 @@ class Identity:
 IDENTITY = Identity()
 
 
+@dataclass(frozen=True)
+class Condition:
+    """`argument >= 0` (`> 0` if strict): where a root or a logarithm is a real number."""
+
+    argument: sp.Expr
+    strict: bool
+
+
+_DOMAIN_STRICT = {"sqrt": False, "log": True}  # sqrt needs its argument >= 0, log > 0
+
+
 @dataclass
 class Lowered:
     """What lowering found out, shared by every node lowered in one instance."""
@@ -109,6 +122,10 @@ class Lowering:
         self.bound: dict[str, sp.Symbol] = {}  # summation indices in scope
         self.held_elements: frozenset[tuple[str, sp.Expr]] = frozenset()
         self._cache: dict[tuple[str, frozenset[str]], Value] = {}
+        self._cached_conditions: dict[tuple[str, frozenset[str]], tuple[Condition, ...]] = {}
+        # where the statement as written is a real number, recorded before sympy simplifies
+        # anything away (sqrt(x)^2 is x to sympy, but not real at x = -1)
+        self.conditions: list[Condition] = []
         self._depth = 0
 
     # -- entry points -------------------------------------------------------------------
@@ -136,6 +153,7 @@ class Lowering:
         )
         other.held_elements = self.held_elements | elements
         other.found = self.found
+        other.conditions = self.conditions
         other.bound = dict(self.bound)
         return other
 
@@ -151,6 +169,8 @@ class Lowering:
 
     def _name(self, node: ast.Name) -> Value:
         name = node.name
+        if node.after_number and not self._known(name):  # 2ab is 2·a·b
+            return self.lower(ast.Mul(tuple(ast.Name(c, node.pos) for c in name), node.pos))
         if name in self.bound:
             return self.bound[name]
         if name in self.sizes:
@@ -159,7 +179,11 @@ class Lowering:
         if definition is not None and not definition.params and name not in self.held:
             key = (name, self.held)
             if key not in self._cache:
+                start = len(self.conditions)
                 self._cache[key] = self.lower(definition.body)  # type: ignore[arg-type]
+                self._cached_conditions[key] = tuple(self.conditions[start:])
+            else:  # the definition's domain comes with its value, each time it is used
+                self.conditions.extend(self._cached_conditions.get(key, ()))
             return self._cache[key]
         if definition is not None and not definition.params and name in self.held:
             return self._fresh_like(name, definition)
@@ -167,6 +191,15 @@ class Lowering:
         if decl is None and definition is None and self.context.strict:
             raise TypeCheckError(f"'{name}' is not declared (strict mode)")
         return self._declared(name, decl)
+
+    def _known(self, name: str) -> bool:
+        """Whether the context gives `name` a meaning of its own."""
+        return (
+            name in self.bound
+            or name in self.sizes
+            or self.context.lookup(name) is not None
+            or self.context.definition(name) is not None
+        )
 
     def _fresh_like(self, name: str, definition: Definition) -> Value:
         """A held defined name (the variable of ∇_w with w := γu/‖u‖) becomes free
@@ -235,6 +268,14 @@ class Lowering:
         self.found.scalars.setdefault(symbol, domain)
         return symbol
 
+    def require(self, argument: sp.Expr, *, strict: bool) -> sp.Expr:
+        """Record that the statement is a real number only where `argument >= 0`
+        (`> 0` if strict); conditions the symbols' assumptions already grant are dropped."""
+        known = argument.is_positive if strict else argument.is_nonnegative
+        if known is not True and not argument.has(sp.I):
+            self.conditions.append(Condition(argument, strict))
+        return argument
+
     def _size(self, size: int | str) -> int:
         if isinstance(size, int):
             return size
@@ -285,6 +326,9 @@ class Lowering:
             isinstance(decl, Random) and isinstance(decl.shape, Sequence)
         )
         recurrence = self._recurrence(base)
+        shape = decl.shape if isinstance(decl, Random) else decl
+        if isinstance(shape, Vector | Matrix) and not recurrence and self._indexes(node):
+            return self._component(node, shape)
         mentions_bound = any(name in self.bound for name in ast.names(node.index))
         if not (is_sequence or recurrence or mentions_bound):
             return self._name(ast.Name(f"{base}_{node.label}", node.pos))
@@ -292,6 +336,52 @@ class Lowering:
         if isinstance(index, sp.MatrixBase):
             raise TypeCheckError(f"the index of {base} must be a number")
         return self.element(base, index, decl)
+
+    def _indexes(self, node: ast.Subscript) -> bool:
+        """Whether a subscript on a vector or matrix picks a component: a literal index
+        (`u_1`, `X_{12}`) or summation indices in scope (`u_i` in Σ_i); `w_{hat}` or a
+        free `u_i` is a name of its own."""
+        if isinstance(node.index, ast.Num):
+            return True
+        used = ast.names(node.index)
+        if isinstance(node.index, ast.Name) and len(node.index.name) == 2:
+            used |= set(node.index.name)  # X_{ij}
+        return (
+            bool(used)
+            and all(name in self.bound for name in used if len(name) == 1)
+            and any(name in self.bound for name in used)
+        )
+
+    def _component(self, node: ast.Subscript, shape: Vector | Matrix) -> Value:
+        """`u_i`, `u_1` of a declared vector is its component; `X_{ij}`, `X_{12}` of a
+        declared matrix its entry (indices from 1, at the instance's explicit size)."""
+        value = self.lower(ast.Name(node.base, node.pos))
+        if isinstance(shape, Vector):
+            indices: list[ast.Node] = [node.index]
+        elif isinstance(node.index, ast.Name) and len(node.index.name) == 2:
+            indices = [ast.Name(c, node.pos) for c in node.index.name]  # X_{ij}
+        elif isinstance(node.index, ast.Num) and len(node.label) == 2:
+            indices = [ast.Num(Fraction(int(c)), node.pos) for c in node.label]  # X_{12}
+        else:
+            raise Unsupported(f"the entry {node.base}_{{{node.label}}}: write X_{{ij}} or X_{{12}}")
+        positions = []
+        for index_node, extent in zip(
+            indices, value.shape if len(indices) == 2 else (len(value),), strict=True
+        ):
+            index = self.lower(index_node)
+            if not (isinstance(index, sp.Expr) and index.is_Integer):
+                raise Unsupported(
+                    f"the component {node.base}_{{{node.label}}} needs a numeric index "
+                    "(sum over it, or give it a value)"
+                )
+            if not 1 <= int(index) <= extent:
+                raise TypeCheckError(
+                    f"{node.base}_{{{node.label}}}: index {index} is outside 1..{extent}"
+                )
+            positions.append(int(index) - 1)
+        if len(positions) == 1:
+            return list(value)[positions[0]]
+        return value[positions[0], positions[1]]
 
     def _recurrence(self, base: str) -> Definition | None:
         definition = self.context.definition(base)
@@ -365,35 +455,58 @@ class Lowering:
 
     # -- calls --------------------------------------------------------------------------
 
-    def _call(self, node: ast.Call) -> Value:
-        name = node.func
+    def call_kind(self, name: str) -> str:
+        """What `name(...)` means here, decided once for every use: "definition", "moment"
+        (E(x), Var(x)), "builtin", "function" (undefined), "unknown" (a misspelt
+        builtin) or "product" (x(a + b) is x·(a + b))."""
         decl = self.context.lookup(name)
         definition = self.context.definition(name)
-        builtin = name if name in _BUILTIN_CALLS else None
-        if isinstance(decl, Function) and decl.builtin:
-            builtin = decl.builtin
-        elif decl is None and definition is None and name == "sigma":
-            builtin = "sigmoid"
         if definition is not None and definition.params:
-            return self._apply_definition(definition, node)
-        if decl is None and definition is None and name in ("E", "Var") and len(node.args) == 1:
-            wrap = ast.Expectation if name == "E" else ast.Variance  # E(x) as people write it
-            return self.lower(wrap(node.args[0], node.pos))
-        if builtin is not None and not isinstance(decl, Scalar | Vector | Matrix):
-            return self._builtin(builtin, node)
+            return "definition"
+        if decl is None and definition is None and name in ("E", "Var"):
+            return "moment"
+        if self._builtin_name(name) is not None and not isinstance(decl, Scalar | Vector | Matrix):
+            return "builtin"
         if isinstance(decl, Function) or (decl is None and name in CONVENTIONAL_FUNCTIONS):
-            return self._undefined(name, node)
-        # a name that is not a function, followed by brackets: a product, as in x(a + b)
+            return "function"
         if (
             decl is None
             and definition is None
             and len(name) > 1
             and "_" not in name
             and name not in _GREEK
+            and name not in CONSTANTS
         ):
-            raise TypeCheckError(
-                f"unknown function '{name}' (declare it with --let '{name}: function')"
-            )
+            return "unknown"
+        return "product"
+
+    def _builtin_name(self, name: str) -> str | None:
+        decl = self.context.lookup(name)
+        if isinstance(decl, Function) and decl.builtin:
+            return decl.builtin
+        if decl is None and self.context.definition(name) is None and name == "sigma":
+            return "sigmoid"
+        return name if name in _BUILTIN_CALLS else None
+
+    def _call(self, node: ast.Call) -> Value:
+        name = node.func
+        match self.call_kind(name):
+            case "definition":
+                return self._apply_definition(self.context.definition(name), node)  # type: ignore[arg-type]
+            case "moment" if len(node.args) == 1:
+                wrap = ast.Expectation if name == "E" else ast.Variance  # E(x) as people write it
+                return self.lower(wrap(node.args[0], node.pos))
+            case "builtin":
+                return self._builtin(self._builtin_name(name), node)  # type: ignore[arg-type]
+            case "function":
+                return self._undefined(name, node)
+            case "unknown":
+                close = difflib.get_close_matches(name, sorted(_KNOWN_CALLS), n=1)
+                hint = f"did you mean {close[0]}? " if close else ""
+                raise TypeCheckError(
+                    f"unknown function '{name}' ({hint}declare it with --let '{name}: function')"
+                )
+        # a name that is not a function, followed by brackets: a product, as in x(a + b)
         if node.derivative:
             raise TypeCheckError(f"'{name}' is not a function, so {name}' means nothing")
         factor = _name_node(name, node.pos)  # h_1 (1 - h_1): the element h_1, times
@@ -421,6 +534,7 @@ class Lowering:
         child.__dict__.update(self.__dict__)
         child.bound = {**self.bound, **values}
         child._cache = {}
+        child._cached_conditions = {}
         return child
 
     def _builtin(self, name: str, node: ast.Call) -> Value:
@@ -428,6 +542,8 @@ class Lowering:
         if name in _ELEMENTWISE:
             (arg,) = args
             fn = _ELEMENTWISE[name]
+            if name in _DOMAIN_STRICT:
+                _map(arg, lambda a: self.require(a, strict=_DOMAIN_STRICT[name]))
             if node.derivative:
                 dummy = sp.Dummy("z", real=True)
                 derivative = sp.diff(fn(dummy), dummy, node.derivative)
@@ -510,6 +626,19 @@ class Lowering:
         return numerator / denominator
 
     def _pow(self, node: ast.Pow) -> Value:
+        call = node.base
+        if (
+            isinstance(call, ast.Call)
+            and len(call.args) == 1
+            and not call.derivative
+            and self.call_kind(call.func) == "product"
+        ):  # x(a+b)^2 is x·(a+b)², as U(...)^{-1} V is U·(...)^{-1}·V
+            factor = _name_node(call.func, call.pos)
+            return self.lower(ast.Mul((factor, ast.Pow(call.args[0], node.exponent)), node.pos))
+        letters = node.base
+        if isinstance(letters, ast.Name) and letters.after_number and not self._known(letters.name):
+            *first, last = (ast.Name(c, letters.pos) for c in letters.name)  # 3ab^2 is 3·a·b²
+            return self.lower(ast.Mul((*first, ast.Pow(last, node.exponent)), node.pos))
         base = self.lower(node.base)
         exponent_node = node.exponent
         if isinstance(base, sp.MatrixBase) and _means_transpose(exponent_node, self.context):
@@ -534,6 +663,11 @@ class Lowering:
         _check_power(base, exponent, node.pos)
         if base == sp.E:
             return sp.exp(exponent)
+        if exponent.is_Rational and not exponent.is_Integer:
+            if exponent.q % 2 == 0:  # an even root: real only for base >= 0
+                self.require(base, strict=False)
+            elif base.is_nonnegative is not True:  # an odd root is real: (-8)^(1/3) = -2
+                return sp.sign(base) ** exponent.p * sp.Abs(base) ** exponent
         return base**exponent
 
     def _transpose(self, node: ast.Transpose) -> Value:
@@ -541,12 +675,38 @@ class Lowering:
         return sp.ImmutableMatrix(value.T) if isinstance(value, sp.MatrixBase) else value
 
     def _norm(self, node: ast.Norm) -> Value:
+        """The subscript is meaning: `‖u‖_1`, `‖u‖_inf`, `‖u‖_p` of a vector; `‖W‖_F`,
+        `‖W‖_1` (largest column sum), `‖W‖_inf` (largest row sum), `‖W‖` = `‖W‖_2`."""
         value = self.lower(node.operand)
+        kind = node.kind
         if not isinstance(value, sp.MatrixBase):
+            if kind not in (None, "2", "1", "inf", "F") and not _integer_kind(kind):
+                raise TypeCheckError(f"unknown norm subscript '{node.kind}'")
             return sp.Abs(value)
-        if 1 in value.shape or node.kind == "F":
-            return sp.sqrt(sum((e**2 for e in value), sp.S.Zero))
-        return OperatorNorm(value)
+        entries = list(value)
+        if 1 in value.shape or kind == "F":
+            if kind in (None, "2", "F"):
+                return sp.sqrt(sum((e**2 for e in entries), sp.S.Zero))
+            if kind == "1":
+                return sp.Add(*(sp.Abs(e) for e in entries))
+            if kind == "inf":
+                return sp.Max(*(sp.Abs(e) for e in entries))
+            if _integer_kind(kind):
+                p = int(kind)
+                return sp.Add(*(sp.Abs(e) ** p for e in entries)) ** sp.Rational(1, p)
+            raise Unsupported(f"the norm ‖·‖_{node.kind} of a vector")
+        if kind in (None, "2"):
+            return OperatorNorm(value)
+        rows, cols = value.shape
+        if kind == "1":
+            return sp.Max(
+                *(sp.Add(*(sp.Abs(value[i, j]) for i in range(rows))) for j in range(cols))
+            )
+        if kind == "inf":
+            return sp.Max(
+                *(sp.Add(*(sp.Abs(value[i, j]) for j in range(cols))) for i in range(rows))
+            )
+        raise Unsupported(f"the matrix norm ‖·‖_{node.kind}")
 
     def _abs(self, node: ast.Abs) -> Value:
         return _map(self.lower(node.operand), sp.Abs)
@@ -622,6 +782,10 @@ class Lowering:
 
 
 # -- helpers ------------------------------------------------------------------------------
+
+
+def _integer_kind(kind: str | None) -> bool:
+    return kind is not None and kind.isdigit() and int(kind) >= 1
 
 
 def _recurrence_cases(body: object) -> list[tuple[sp.Expr | None, ast.Node]]:
@@ -724,8 +888,10 @@ def _atoms_of(value: Value) -> list[sp.Basic]:
 
 
 def _name_node(name: str, pos: int) -> ast.Node:
-    """A called name as the node it would be on its own (`h_1` is a subscript): the
-    name is an identifier the parser produced, so reading it again is safe."""
+    """A called name as the node it would be on its own (`h_1` is a subscript, `e` the
+    constant): the name is an identifier the parser produced, so reading it again is safe."""
+    if name in CONSTANTS:
+        return ast.Const(name, pos)
     if "_" not in name:
         return ast.Name(name, pos)
     from derive.parsing.plain import parse_plain_expression
@@ -786,3 +952,4 @@ _MATRIX_BUILTINS = {
 }
 _GREEK = set(GREEK_COMMANDS)
 _BUILTIN_CALLS = set(_ELEMENTWISE) | set(_MATRIX_BUILTINS) | {"max", "min"}
+_KNOWN_CALLS = _BUILTIN_CALLS | set(BUILTINS) | {"sigma", "norm", "transpose", "grad", "diff"}

@@ -7,6 +7,7 @@ declared is a real scalar.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -35,6 +36,23 @@ class Domain:
             self.upper is not None
             and (value > self.upper or (self.upper_open and value == self.upper))
         )
+
+    def is_empty(self) -> bool:
+        """Whether no value is left (x > 1 and x < 0; an integer strictly between 0 and 1)."""
+        if self.lower is None or self.upper is None:
+            return False
+        if self.lower > self.upper or (
+            self.lower == self.upper and (self.lower_open or self.upper_open)
+        ):
+            return True
+        if self.integer:
+            first = math.ceil(self.lower) + (1 if self.lower_open and self.lower % 1 == 0 else 0)
+            last = math.floor(self.upper) - (1 if self.upper_open and self.upper % 1 == 0 else 0)
+            left = range(first, last + 1)
+            return len(left) <= len(self.excluded) and all(
+                Fraction(v) in self.excluded for v in left
+            )
+        return self.lower == self.upper and self.lower in self.excluded
 
     def intersect(self, other: Domain) -> Domain:
         lower, lower_open = self.lower, self.lower_open
@@ -164,6 +182,12 @@ class Context:
     decls: dict[str, Decl] = field(default_factory=dict)
     definitions: tuple[Definition, ...] = ()
     strict: bool = False
+    # pairs of names assumed different (`s != t`): elements g_s, g_t of a random
+    # sequence are then distinct variables; otherwise they may be the same one
+    distinct: frozenset[frozenset[str]] = frozenset()
+
+    def assumed_distinct(self, a: str, b: str) -> bool:
+        return frozenset((a, b)) in self.distinct
 
     def lookup(self, name: str) -> Decl | None:
         return self.decls.get(name)
@@ -179,7 +203,8 @@ class Context:
         merged.update(decls or {})
         names = {d.name for d in definitions}
         kept = tuple(d for d in self.definitions if d.name not in names)
-        return Context(merged, kept + definitions, self.strict)
+        return Context(merged, kept + definitions, self.strict, self.distinct)
 
     def __hash__(self) -> int:  # contexts key the verdict cache
-        return hash((tuple(sorted(self.decls.items(), key=lambda kv: kv[0])), self.definitions))
+        decls = tuple(sorted(self.decls.items(), key=lambda kv: kv[0]))
+        return hash((decls, self.definitions, self.distinct))

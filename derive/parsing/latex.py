@@ -80,7 +80,7 @@ from derive.parsing.latex_lexer import (
     tokenize,
 )
 from derive.parsing.limits import LIMITS
-from derive.parsing.names import BUILTINS
+from derive.parsing.names import BUILTINS, NORM_KINDS
 
 __all__ = ["parse_latex", "parse_latex_expression", "split_aligned"]
 
@@ -591,8 +591,8 @@ class _Parser:
         if isinstance(node, Norm) and node.kind is None:
             if isinstance(index, Num) and index.value.denominator == 1:
                 kind = str(index.value)
-            elif isinstance(index, Name):
-                kind = index.name
+            elif isinstance(index, Name) and index.name in NORM_KINDS:
+                kind = NORM_KINDS[index.name]
             elif index == Const("inf"):
                 kind = "inf"
             else:

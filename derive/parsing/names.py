@@ -21,7 +21,10 @@ GREEK_COMMANDS = {name: name for name in set(GREEK.values())} | {
 }
 
 # Short spellings people type at a terminal.
-ALIASES = {"lam": "lambda", "eps": "epsilon"}
+ALIASES = {"lam": "lambda", "eps": "epsilon", "oo": "inf", "infinity": "inf", "Inf": "inf"}
+
+# Norm subscripts and the kind each means: ‖u‖_1, ‖u‖_∞, ‖W‖_F (digits stand for themselves).
+NORM_KINDS = {"F": "F", "fro": "F", "inf": "inf", "infty": "inf", "max": "inf"}
 
 # Builtin functions and how many arguments they take (None: two or more).
 BUILTINS: dict[str, int | None] = {

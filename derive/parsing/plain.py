@@ -46,7 +46,7 @@ from derive.model.ast import (
     Variance,
 )
 from derive.parsing.limits import LIMITS
-from derive.parsing.names import ALIASES, BUILTINS, CONSTANTS, GREEK
+from derive.parsing.names import ALIASES, BUILTINS, CONSTANTS, GREEK, GREEK_COMMANDS, NORM_KINDS
 
 __all__ = [
     "SPECIAL_FORMS",
@@ -92,7 +92,13 @@ _FORM_ARITY = {
     "transpose": (1, 1), "hadamard": (2, 2), "abs": (1, 1),
 }  # fmt: skip
 SPECIAL_FORMS = frozenset({"E", "Var", "Sum", "sum", "Product", "prod", *_FORM_ARITY})
-_NORM_KINDS = {"F": "F", "fro": "F", "inf": "inf"}
+_GREEK_NAMES = set(GREEK_COMMANDS) | set(ALIASES)
+
+
+def _letter_run(name: str) -> bool:
+    """`ab` of `2ab`: plain letters that are not one word such as `beta`."""
+    return name.isascii() and name.isalpha() and len(name) > 1 and name not in _GREEK_NAMES
+
 
 _N = TypeVar("_N", bound=Node)
 
@@ -402,8 +408,8 @@ class _Parser(TokenCursor):
             value = tok.name
         if isinstance(value, Fraction) and value.denominator == 1 and value >= 1:
             return str(value)
-        if isinstance(value, str) and value in _NORM_KINDS:
-            return _NORM_KINDS[value]
+        if isinstance(value, str) and value in NORM_KINDS:
+            return NORM_KINDS[value]
         self.fail(tok, "the kind of norm must be 1, 2, F (fro) or inf")
 
     # -- names, calls and special forms ---------------------------------------------
@@ -427,6 +433,10 @@ class _Parser(TokenCursor):
             self.fail(tok, f"'{tok.text}' needs its argument in parentheses: {tok.text}(x)")
         if name in CONSTANTS:
             return self.add(Const(name, pos=tok.pos))
+        before = self.tokens[self.i - 2] if self.i >= 2 else None
+        after_number = before is not None and before.kind == "num" and before.end == tok.pos
+        if after_number and _letter_run(name):
+            return self.add(Name(name, pos=tok.pos, after_number=True))  # 2ab
         return self.subscripted(name, tok.pos, tok.pos + tok.text.find("_") + 1)
 
     def subscripted(self, name: str, pos: int, index_pos: int) -> Node:

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from derive.claim import Statement
-from derive.errors import TypeCheckError
+from derive.errors import TypeCheckError, UndefinedEverywhere
 from derive.model import ast
-from derive.model.lower import Identity, Lowered, Lowering, Value
+from derive.model.lower import Condition, Identity, Lowered, Lowering, Value
 from derive.model.types import Context, Random, Scalar, Sequence
 from derive.parsing import parse_statement
 from derive.strategies.numeric import Pair, pairs_of
@@ -78,11 +78,11 @@ def build(
     sides = []
     pairs: list[Pair] = []
     for link in links:
-        left, right = _sides(lowering, link)
+        left, right, domains = _sides_with_domains(lowering, link)
         if rules:
             left, right = _rewrite(left, rules), _rewrite(right, rules)
         sides.append((link.op, left, right))
-        pairs.extend(pairs_of(link.op, left, right))
+        pairs.extend(pairs_of(link.op, left, right, domains))
     return Instance(sizes, pairs, lowering.found, sides)
 
 
@@ -90,12 +90,24 @@ def _sides(lowering: Lowering, link: ast.Relation) -> tuple[Value, Value]:
     """Both sides of a relation: `I` alone takes the shape of the other side (the number
     1 next to a number); a side that divides by zero everywhere is an error in the
     statement, not something to sample."""
-    left, right = lowering.lower(link.lhs), lowering.lower(link.rhs)
+    left, right, _ = _sides_with_domains(lowering, link)
+    return left, right
+
+
+def _sides_with_domains(
+    lowering: Lowering, link: ast.Relation
+) -> tuple[Value, Value, tuple[tuple[Condition, ...], tuple[Condition, ...]]]:
+    """Both sides and, for each, the conditions under which it is a real number."""
+    start = len(lowering.conditions)
+    left = lowering.lower(link.lhs)
+    middle = len(lowering.conditions)
+    right = lowering.lower(link.rhs)
+    domains = (tuple(lowering.conditions[start:middle]), tuple(lowering.conditions[middle:]))
     if isinstance(left, Identity):
         left = _identity_like(left, right)
     if isinstance(right, Identity):
         right = _identity_like(right, left)
-    return _defined(left), _defined(right)
+    return _defined(left), _defined(right), domains
 
 
 def _identity_like(identity: Identity, other: Value) -> Value:
@@ -108,7 +120,9 @@ def _defined(value: Value) -> Value:
     if isinstance(value, Identity):
         return value.scale
     if value.has(sp.zoo, sp.nan):
-        raise TypeCheckError("the statement divides by zero (or is otherwise undefined) everywhere")
+        raise UndefinedEverywhere(
+            "the statement divides by zero (or is otherwise undefined) everywhere"
+        )
     return value
 
 
@@ -149,33 +163,36 @@ def structural_integers(statement: Statement) -> list[str]:
     small values and rebuild, so recurrences unfold and sums expand."""
     context: Context = statement.context
     names: set[str] = set()
-    nodes: list[object] = [*relations(statement), *hypotheses(statement)]
-    nodes += [d.body for d in context.definitions]
+    nodes: list[tuple[object, frozenset[str]]] = [
+        (n, frozenset()) for n in (*relations(statement), *hypotheses(statement))
+    ]
+    nodes += [(d.body, frozenset(d.params)) for d in context.definitions]
 
-    def walk(n: object, inside_index: bool) -> None:
-        if isinstance(n, ast.Name) and inside_index:
+    def walk(n: object, inside_index: bool, bound: frozenset[str] = frozenset()) -> None:
+        if isinstance(n, ast.Name) and inside_index and n.name not in bound:
             decl = context.lookup(n.name)
-            if isinstance(decl, Scalar) and decl.domain.integer:
-                names.add(n.name)
+            undeclared = decl is None and context.definition(n.name) is None
+            if undeclared or (isinstance(decl, Scalar) and decl.domain.integer):
+                names.add(n.name)  # an undeclared summation bound counts from 0
         if isinstance(n, ast.Subscript):
             base_decl = context.lookup(n.base)
             is_sequence = (
                 isinstance(base_decl, Sequence | Random) or context.definition(n.base) is not None
             )
-            walk(n.index, inside_index or is_sequence)
+            walk(n.index, inside_index or is_sequence, bound)
             return
         if isinstance(n, ast.Sum):
-            walk(n.lower, True)
-            walk(n.upper, True)
-            walk(n.body, inside_index)
+            walk(n.lower, True, bound)
+            walk(n.upper, True, bound)
+            walk(n.body, inside_index, bound | {n.var})
             return
         if isinstance(n, ast.Node):
             for value in n.__dict__.values():
-                walk(value, inside_index)
+                walk(value, inside_index, bound)
         elif isinstance(n, tuple):
             for item in n:
-                walk(item, inside_index)
+                walk(item, inside_index, bound)
 
-    for node in nodes:
-        walk(node, False)
+    for node, params in nodes:
+        walk(node, False, params)
     return sorted(names)

@@ -29,6 +29,7 @@ from derive.model.functions import (
     SpectralRadius,
     is_undefined,
 )
+from derive.model.lower import Condition
 from derive.model.types import REAL, Domain
 from derive.strategies.laws import LawInstance, members
 
@@ -104,10 +105,22 @@ class Pair:
     lhs: sp.Expr
     rhs: sp.Expr
     label: str = ""
+    # where each side, as written, is a real number (`sqrt(x)^2` needs x >= 0)
+    lhs_domain: tuple[Condition, ...] = ()
+    rhs_domain: tuple[Condition, ...] = ()
+
+    def domain(self, side: int) -> tuple[Condition, ...]:
+        return self.rhs_domain if side else self.lhs_domain
 
 
-def pairs_of(op: str, lhs: Value, rhs: Value) -> list[Pair]:
-    """Flatten a relation between equal shapes into scalar pairs."""
+def pairs_of(
+    op: str,
+    lhs: Value,
+    rhs: Value,
+    domains: tuple[tuple[Condition, ...], tuple[Condition, ...]] = ((), ()),
+) -> list[Pair]:
+    """Flatten a relation between equal shapes into scalar pairs (each entry keeps the
+    domain of its whole side: a vector with one entry that is not real is not real)."""
     from derive.errors import TypeCheckError
 
     if (
@@ -142,11 +155,12 @@ def pairs_of(op: str, lhs: Value, rhs: Value) -> list[Pair]:
                 as_expr(lhs[i, j]),
                 as_expr(rhs[i, j]),
                 f"[{i + 1},{j + 1}]" if cols > 1 else f"[{i + 1}]",
+                *domains,
             )
             for i in range(rows)
             for j in range(cols)
         ]
-    return [Pair(op, as_expr(lhs), as_expr(rhs))]
+    return [Pair(op, as_expr(lhs), as_expr(rhs), "", *domains)]
 
 
 def _shape(value: Value) -> str:
@@ -208,16 +222,17 @@ class Problem:
                     if i
                     else candidates[0]
                 )
-            points.append(self._complete(values))
+            points.append(self.complete(values))
         return points
 
     def random_points(self, count: int) -> list[Point]:
         return [
-            self._complete({a: _draw(self.domains[a], self.rng) for a in self.free})
+            self.complete({a: _draw(self.domains[a], self.rng) for a in self.free})
             for _ in range(count)
         ]
 
-    def _complete(self, values: dict[sp.Basic, Fraction]) -> Point:
+    def complete(self, values: dict[sp.Basic, Fraction]) -> Point:
+        """A point from values of the free atoms: a concrete law for each random name."""
         laws: dict[str, LawInstance] = {}
         atoms_by_name: dict[str, RandomAtom] = {}
         for atom in self.random_atoms:
@@ -246,6 +261,7 @@ class Problem:
         if self._compiled is None:
             args = [*self.free, *self.random_atoms, *self.moment_symbols]
             flat = [e for p in self.pairs for e in (p.lhs, p.rhs)]
+            flat += [c.argument for p in self.pairs for side in (0, 1) for c in p.domain(side)]
             self._compiled = _compile(args, flat, self.numpy_functions)
         columns = [
             np.array([float(p.values[a]) for p in points]) for a in (*self.free, *self.random_atoms)
@@ -257,9 +273,13 @@ class Problem:
         out = np.zeros((len(points), len(self.pairs), 3))
         with np.errstate(all="ignore"):
             values = self._compiled(*columns)
-            for j in range(len(self.pairs)):
-                out[:, j, 0] = np.broadcast_to(values[2 * j], (len(points),))
-                out[:, j, 1] = np.broadcast_to(values[2 * j + 1], (len(points),))
+            guards = iter(values[2 * len(self.pairs) :])
+            for j, pair in enumerate(self.pairs):
+                for side in (0, 1):
+                    column = np.broadcast_to(values[2 * j + side], (len(points),)).copy()
+                    for condition in pair.domain(side):  # not real where a root's argument < 0
+                        column[_fails(condition, next(guards), len(points))] = np.nan
+                    out[:, j, side] = column
         return out
 
     def evaluate(self, point: Point) -> list[tuple[float, float, float]]:
@@ -273,7 +293,13 @@ class Problem:
         for pair in self.pairs:
             lhs, lhs_error = self._float(pair.lhs, substitution, point)
             rhs, rhs_error = self._float(pair.rhs, substitution, point)
-            results.append((lhs, rhs, lhs_error + rhs_error))
+            sides = [lhs, rhs]
+            for side in (0, 1):
+                for condition in pair.domain(side):
+                    value = np.array(self._float(condition.argument, substitution, point)[0])
+                    if _fails(condition, value, 1)[0]:
+                        sides[side] = math.nan
+            results.append((sides[0], sides[1], lhs_error + rhs_error))
         return results
 
     def _float_substitution(self, point: Point) -> dict[sp.Basic, sp.Expr]:
@@ -307,16 +333,30 @@ class Problem:
         fixed = self.instantiate(inner).xreplace(
             {k: v for k, v in substitution.items() if k not in atoms}
         )
+        if fixed.has(sp.zoo, sp.nan):  # a division by zero at this point: it says nothing
+            return math.nan, math.inf
         fn = sp.lambdify(atoms, fixed, modules=[_NUMPY_FUNCTIONS, "numpy"])
         samples = [point.laws[self.randoms[a].name].sample(self.rng, draws) for a in atoms]
         with np.errstate(all="ignore"):
             values = np.broadcast_to(np.asarray(fn(*samples), dtype=float), (draws,))
         values = values[np.isfinite(values)]
-        if len(values) < draws // 2:
-            return math.nan, math.inf
+        if len(values) < draws // 2 or _heavy_tailed(values):
+            return math.nan, math.inf  # no estimate to trust: the point says nothing
         return float(values.mean()), float(values.std(ddof=1) / math.sqrt(len(values)))
 
     # -- exact evaluation ----------------------------------------------------------------
+
+    def _outside_domain(self, conditions: tuple[Condition, ...], substitution: dict) -> bool:
+        """Whether a condition of the side's domain fails exactly at the point."""
+        for condition in conditions:
+            value = _exact_matrix_functions(
+                self.instantiate(condition.argument).xreplace(substitution)
+            )
+            if not value.is_number:
+                continue
+            if value.is_negative or (condition.strict and value.is_zero):
+                return True
+        return False
 
     def exact_sides(self, pair: Pair, point: Point) -> tuple[sp.Expr | None, sp.Expr | None] | None:
         """Both sides at the point, exactly: None for a side that is not a real number there
@@ -325,13 +365,17 @@ class Problem:
         if pair.lhs.has(Expect) or pair.rhs.has(Expect):
             return None
         substitution: dict[sp.Basic, sp.Expr] = {
-            a: sp.Rational(v.numerator, v.denominator) for a, v in point.values.items()
+            a: sp.Rational(v.numerator, v.denominator) if isinstance(v, Fraction) else v
+            for a, v in point.values.items()
         }
         for symbol, (name, k) in self.moment_symbols.items():
             substitution[symbol] = point.laws[name].moment(k)
         sides: list[sp.Expr | None] = []
-        for expr in (pair.lhs, pair.rhs):
+        for side, expr in enumerate((pair.lhs, pair.rhs)):
             concrete = self.instantiate(expr)
+            if self._outside_domain(pair.domain(side), substitution):
+                sides.append(None)  # sqrt(x)^2 at x = -1: not real as written
+                continue
             if _leaves_the_reals(concrete, substitution):
                 sides.append(None)  # sqrt(-2) sqrt(-3): not a real number, whatever sympy says
                 continue
@@ -341,6 +385,23 @@ class Problem:
             value = _exact_matrix_functions(concrete.xreplace(substitution))
             sides.append(value.doit() if value.has(sp.Sum, sp.Product) else value)
         return sides[0], sides[1]
+
+
+HEAVY_TAIL_SHARE = 0.1
+
+
+def _heavy_tailed(values: np.ndarray) -> bool:
+    """Whether one draw carries a tenth of the sample's second moment: the mark of an
+    infinite variance (E[1/X] of a normal X), where a confidence bound means nothing."""
+    squares = np.square(values - np.median(values))
+    total = float(squares.sum())
+    return total > 0 and float(squares.max()) > HEAVY_TAIL_SHARE * total
+
+
+def _fails(condition: Condition, values: np.ndarray, count: int) -> np.ndarray:
+    """Where a domain condition fails in floating point (exact evaluation confirms)."""
+    column = np.broadcast_to(np.asarray(values, dtype=float), (count,))
+    return column <= 0 if condition.strict else column < 0
 
 
 def _compile(args: list[sp.Basic], exprs: list[sp.Expr], functions: dict[str, object]) -> object:

@@ -9,21 +9,26 @@ verified numerically where no proof was found. Each step gets a share of the bud
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
+from fractions import Fraction
 
 import numpy as np
 import sympy as sp
 
 from derive.budget import Budget, BudgetExceeded, deadline
 from derive.claim import Statement
-from derive.errors import DeriveError, Unsupported
+from derive.errors import DeriveError, UndefinedEverywhere, Unsupported
 from derive.model import ast
+from derive.model.functions import relu
 from derive.model.types import Scalar
-from derive.strategies import induction
+from derive.strategies import coincidence, induction
+from derive.strategies.adversary import adversarial_points, climb, closed_form_near, margins
 from derive.strategies.instances import Instance, build, relations, structural_integers
 from derive.strategies.numeric import Pair, Point, Problem
 from derive.strategies.search import (
     UNDECIDED,
     Failure,
+    apart,
     confirm,
     domain_mismatch,
     first_violation,
@@ -61,6 +66,11 @@ class _Instances:
                     self._problems[key] = Problem(
                         instance.pairs, instance.found.scalars, instance.found.randoms, rng
                     )
+            except UndefinedEverywhere:
+                if not sizes:
+                    raise
+                self._slow.add(key)  # Σ/n at n = 0: outside the statement's domain
+                return None
             except BudgetExceeded:
                 if budget.remaining < 0.1:
                     raise  # the whole budget is spent, not just this size's share
@@ -87,8 +97,15 @@ def _with_series(instance: Instance, statement: Statement) -> Instance:
     pairs = []
     for pair in instance.pairs:
         difference = pair.lhs - pair.rhs
+        rough = [f for f in difference.atoms(*_NOT_SMOOTH) if f.has(eta)]
+        if rough:  # |η| = O(η²) is false, yet every derivative of |η| at 0 "vanishes"
+            raise Unsupported(
+                f"up to O({name}^{order}) needs sides that are smooth in {name}; {rough[0]} is not"
+            )
         for k in range(order):
             coefficient = sp.diff(difference, eta, k).subs(eta, 0)
+            if coefficient.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+                raise Unsupported(f"the Taylor coefficient of {name}^{k} is not finite")
             pairs.append(
                 Pair("=", coefficient, sp.S.Zero, f"{pair.label} coefficient of {name}^{k}")
             )
@@ -96,9 +113,47 @@ def _with_series(instance: Instance, statement: Statement) -> Instance:
     return instance
 
 
+_NOT_SMOOTH = (
+    sp.Abs,
+    sp.Max,
+    sp.Min,
+    sp.Piecewise,
+    sp.Heaviside,
+    sp.sign,
+    sp.floor,
+    sp.ceiling,
+    relu,
+)
+
+
 def decide_statement(
     statement: Statement, *, seed: int, budget: Budget, trials: int = 200
 ) -> Verdict:
+    """Decide the statement, case by case where indices of a random sequence may coincide."""
+    split = coincidence.cases(statement)
+    if split is None:
+        return _decide_one(statement, seed=seed, budget=budget, trials=trials)
+    verdicts: list[tuple[str, Verdict]] = []
+    for i, case in enumerate(split):
+        share = Budget(budget.remaining / (len(split) - i))
+        verdict = _decide_one(case.statement, seed=seed, budget=share, trials=trials)
+        if verdict.status is Status.REFUTED and verdict.counterexample is not None:
+            values = case.assignment + verdict.counterexample.values  # s = t is part of it
+            counterexample = replace(verdict.counterexample, values=values)
+            summary = f"in the case {case.label}: {verdict.summary}"
+            return replace(verdict, summary=summary, counterexample=counterexample)
+        if verdict.status in (Status.REFUTED, Status.ERROR):
+            return replace(verdict, summary=f"in the case {case.label}: {verdict.summary}")
+        verdicts.append((case.label, verdict))
+    order = (Status.UNKNOWN, Status.VERIFIED, Status.PROVED)
+    weakest = min(verdicts, key=lambda lv: order.index(lv[1].status))[1]
+    steps = tuple(
+        f"case {label}: {v.status.value}, {v.summary or v.reason}" for label, v in verdicts
+    )
+    return replace(weakest, steps=steps + weakest.steps)
+
+
+def _decide_one(statement: Statement, *, seed: int, budget: Budget, trials: int = 200) -> Verdict:
     rng = np.random.default_rng(seed)
     instances = _Instances(statement)
     unsupported = ""
@@ -170,27 +225,38 @@ def _shape_probe(instances: _Instances, grid: list[dict[str, int]], budget: Budg
 
 
 def _numeric_grid(statement: Statement, structural: list[str]) -> list[dict[str, int]]:
+    """The sizes and integer values the numeric checks run at: small values first (where
+    recurrences are cheap to unfold), then far out (a claim false from t = 72 on), and
+    below 0 for integers not bounded below (empty and reversed sums)."""
     grid = [dict(s) for s in statement.numeric_sizes] or [{}]
     given = {name for sizes in grid for name in sizes}
     structural = [name for name in structural if name not in given]  # the claim chose them
     if not structural:
         return grid
-    choices = []
-    for name in structural:
-        decl = statement.context.lookup(name)
-        low = (
-            int(decl.domain.lower)
-            if isinstance(decl, Scalar) and decl.domain.lower is not None
-            else 0
-        )
-        low += 1 if isinstance(decl, Scalar) and decl.domain.lower_open else 0
-        choices.append([low, low + 1, low + 2, low + 4, low + 7])
-    combos = list(itertools.product(*choices))[:12]
+    choices = [_integer_values(statement.context.lookup(name)) for name in structural]
+    small = list(itertools.product(*(c[:5] for c in choices)))[:12]
+    far = [tuple(c[min(k, len(c) - 1)] for c in choices) for k in range(5, max(map(len, choices)))]
+    combos = list(dict.fromkeys([*small, *far]))
     return [
         {**sizes, **dict(zip(structural, combo, strict=True))}
         for sizes in grid[:3]
         for combo in combos
     ]
+
+
+def _integer_values(decl: object) -> list[int]:
+    """Values for an integer name: from its lower bound (0 where it has none and is not
+    declared an integer: a summation bound), out to 100 past it, and below 0 where
+    declared an integer without a lower bound."""
+    domain = decl.domain if isinstance(decl, Scalar) else None
+    low = int(domain.lower) if domain is not None and domain.lower is not None else 0
+    low += 1 if domain is not None and domain.lower_open and domain.lower == low else 0
+    values = [low + k for k in (0, 1, 2, 4, 7, 15, 40, 100)]
+    if domain is not None and domain.integer and domain.lower is None:
+        values[5:5] = [-1, -2, -5]
+    if domain is not None and domain.upper is not None:
+        values = [v for v in values if domain.contains(Fraction(v))]
+    return values or [low]
 
 
 def _screen(
@@ -328,6 +394,12 @@ def _prove(
             return None
         used: set[str] = set()
         for pair in instance.pairs:
+            if pair.op == "=" and set(pair.lhs_domain) != set(pair.rhs_domain):
+                steps.append(
+                    "the sides are real on different sets as written (a root or a logarithm "
+                    "on one side only): equal where both are real is not proved equal"
+                )
+                return None
             rung = _prove_pair(pair, instance, share)
             if rung is None:
                 if structural and all(p.op == "=" for p in instance.pairs):
@@ -394,32 +466,29 @@ def _verify(
             problem = instances.problem(sizes, rng, budget)
             if problem is None:
                 continue
-            points = problem.random_points(per_size)
+            points = problem.random_points(per_size // 2)
+            points += adversarial_points(problem, per_size - per_size // 2, rng)
             values = problem.evaluate_batch(points)
+            found: Failure | tuple[int, int] | None = _check_points(problem, points, values, budget)
+            if not isinstance(found, Failure):
+                climbed = climb(problem, points, values, Budget(min(1.0, budget.share(0.1))))
+                near = _check_points(problem, climbed, problem.evaluate_batch(climbed), budget)
+                if isinstance(near, Failure):
+                    found = near
+                elif (tie := _tie(problem, climbed, budget)) is not None:
+                    found = tie
+                else:
+                    undecided += near[1]
         except DeriveError as exc:
             return error(str(exc), "numeric")
         except BudgetExceeded:
             out_of_time = True
             break
-        mismatches = 0
-        for i, point in enumerate(points):
-            defined = True
-            for j, pair in enumerate(problem.pairs):
-                lhs, rhs, stderr = values[i, j]
-                flagged = violates(pair.op, lhs, rhs, stderr)
-                if flagged is None:
-                    defined = False
-                    if stderr == 0 and domain_mismatch(lhs, rhs) and mismatches < DOMAIN_CHECKS:
-                        mismatches += 1  # one side real, the other not? decided exactly
-                        result = confirm(problem, point, pair, budget)
-                        if isinstance(result, Failure):
-                            return _refuted(result, problem, sizes)
-                elif flagged:
-                    result = confirm(problem, point, pair, budget)
-                    if isinstance(result, Failure):
-                        return _refuted(result, problem, sizes)
-                    undecided += result == UNDECIDED
-            total += defined
+        if isinstance(found, Failure):
+            return _refuted(found, problem, sizes)
+        if isinstance(found, tuple):
+            total += found[0]
+            undecided += found[1]
         spot = _spot_check(problem, points[:SPOT_CHECKS], budget)
         if spot is not None:
             return _refuted(spot, problem, sizes)
@@ -439,17 +508,10 @@ def _verify(
             steps=steps,
             seed=seed,
         )
-    if total < 10 and out_of_time:
-        return unknown(
-            "time budget spent before enough numeric trials",
-            "numeric",
-            trials=evidence,
-            steps=steps,
-            seed=seed,
-        )
     if total < 10:
+        reason = "time budget spent before" if out_of_time else "too few points where both sides"
         return unknown(
-            "too few points where both sides are defined",
+            f"{reason} enough numeric trials" if out_of_time else f"{reason} are defined",
             "numeric",
             trials=evidence,
             steps=steps,
@@ -458,11 +520,64 @@ def _verify(
     return Verdict(
         Status.VERIFIED,
         "numeric trials",
-        summary=f"{total} random points agreed (largest relative error {worst:.1e})",
+        summary=f"{total} points agreed, random and adversarial (magnitudes 1e-6 to 1e6, "
+        f"integers to 1e4, large denominators, the statement's constants, a local search "
+        f"towards violation; largest relative error {worst:.1e})",
         steps=steps,
         trials=evidence,
         seed=seed,
     )
+
+
+def _check_points(
+    problem: Problem, points: list[Point], values: np.ndarray, budget: Budget
+) -> Failure | tuple[int, int]:
+    """A confirmed failure among the points, or (points defined, disagreements that
+    exact evaluation could not settle)."""
+    defined_points, undecided, mismatches = 0, 0, 0
+    for i, point in enumerate(points):
+        defined = True
+        for j, pair in enumerate(problem.pairs):
+            lhs, rhs, stderr = values[i, j]
+            flagged = violates(pair.op, lhs, rhs, stderr)
+            if flagged is None:
+                defined = False
+                if stderr == 0 and domain_mismatch(lhs, rhs) and mismatches < DOMAIN_CHECKS:
+                    mismatches += 1  # one side real, the other not? decided exactly
+                    result = confirm(problem, point, pair, budget)
+                    if isinstance(result, Failure):
+                        return result
+            elif flagged:
+                result = confirm(problem, point, pair, budget)
+                if isinstance(result, Failure):
+                    return result
+                if result == UNDECIDED and pair.op in ("<", ">", "!=") and not apart(lhs, rhs):
+                    defined = False  # sigmoid(10^6) < 1: equal in floats, too close to settle
+                else:
+                    undecided += result == UNDECIDED
+        defined_points += defined
+    return defined_points, undecided
+
+
+def _tie(problem: Problem, points: list[Point], budget: Budget) -> Failure | None:
+    """A strict relation whose margin the local search drove to nothing: the sides may
+    meet at an irrational point; a closed form near it, confirmed exactly, refutes."""
+    if not points:
+        return None
+    values = problem.evaluate_batch(points)
+    for j, pair in enumerate(problem.pairs):
+        if pair.op not in ("<", ">", "!="):
+            continue
+        scores = margins(pair.op, values[:, j, 0], values[:, j, 1])
+        for i in np.argsort(-scores)[:2]:
+            if scores[i] < -1e-9:
+                break
+            candidate = closed_form_near(problem, points[i])
+            if candidate is not None:
+                result = confirm(problem, candidate, pair, budget)
+                if isinstance(result, Failure):
+                    return result
+    return None
 
 
 SPOT_CHECKS = 3  # points per size re-evaluated exactly even when floating point agreed

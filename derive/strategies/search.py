@@ -52,6 +52,11 @@ def violates(op: str, lhs: float, rhs: float, stderr: float = 0.0) -> bool | Non
     raise ValueError(op)
 
 
+def apart(lhs: float, rhs: float) -> bool:
+    """Whether floats tell the two sides apart beyond rounding."""
+    return abs(lhs - rhs) > RELATIVE_TOLERANCE * max(1.0, abs(lhs), abs(rhs))
+
+
 def first_violation(
     problem: Problem, points: list[Point], values: np.ndarray | None = None
 ) -> tuple[Point, Pair, float] | None:
@@ -146,11 +151,13 @@ def confirm(problem: Problem, point: Point, pair: Pair, budget: Budget) -> Failu
                 return HOLDS if truth else Failure(point, pair, _show(lhs), _show(rhs), "exact")
             verdicts = set()
             for digits in (60, 100):
-                difference = sp.N(lhs - rhs, digits)
-                scale = max(1, abs(sp.N(lhs, 20)), abs(sp.N(rhs, 20)))
+                difference = sp.N(lhs - rhs, digits, maxn=digits * 8)
+                scale = max(abs(sp.N(lhs, 20)), abs(sp.N(rhs, 20)))
                 verdicts.add(_decide(pair.op, difference, scale) if difference.is_real else None)
             if verdicts == {False}:
                 return Failure(point, pair, _show(lhs), _show(rhs), "60 and 100 digits")
+            if verdicts == {None} and pair.op in ("<", ">", "!=") and _exactly_equal(lhs, rhs):
+                return Failure(point, pair, _show(lhs), _show(rhs), "exact (equal sides)")
             return HOLDS if verdicts == {True} else UNDECIDED
     except (BudgetExceeded, TypeError, ValueError, ZeroDivisionError):
         return UNDECIDED
@@ -190,9 +197,17 @@ def _holds_exactly(op: str, difference: sp.Rational) -> bool | None:
     }[op]
 
 
+def _exactly_equal(lhs: sp.Expr, rhs: sp.Expr) -> bool:
+    """Whether two numbers that agree to 40 digits are provably equal (a tie refutes a
+    strict inequality: exp(x) > 1 + x at x = 0)."""
+    difference = lhs - rhs
+    return difference == 0 or sp.simplify(difference) == 0 or difference.equals(0) is True
+
+
 def _decide(op: str, difference: sp.Float, scale: sp.Float) -> bool | None:
     """True or False where the high-precision difference settles the relation at this
-    point beyond any rounding, None where it is too close to call."""
+    point beyond any rounding, None where it is too close to call. The margin is relative
+    to the sides themselves: exp(-200) = 0 is false, however small exp(-200) is."""
     margin = sp.Float(10) ** -40 * scale
     if abs(difference) <= margin:  # equal to 40 digits: no counterexample here
         return True if op in ("=", "<=", ">=") else None
