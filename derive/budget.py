@@ -21,6 +21,11 @@ class BudgetExceeded(BaseException):
     """The time given to a step ran out."""
 
 
+class StepTimeout(BudgetExceeded):
+    """A step's own deadline ran out (not an outer one): the step may give up and the
+    check go on."""
+
+
 class Budget:
     """A wall-clock allowance, shared by the steps of one check."""
 
@@ -46,10 +51,10 @@ def _alarm_usable() -> bool:
 
 
 @contextmanager
-def deadline(seconds: float) -> Iterator[None]:
-    """Raise BudgetExceeded in this block after `seconds` (nested deadlines keep the
-    earlier one). Outside the main thread it cannot interrupt and only the sandbox's
-    hard limit applies."""
+def deadline(seconds: float, exception: type[BudgetExceeded] = BudgetExceeded) -> Iterator[None]:
+    """Raise `exception` in this block after `seconds` (nested deadlines keep the
+    earlier one, which raises its own). Outside the main thread it cannot interrupt and
+    only the sandbox's hard limit applies."""
     if not _alarm_usable() or seconds <= 0:
         if seconds <= 0:
             raise BudgetExceeded
@@ -61,7 +66,7 @@ def deadline(seconds: float) -> Iterator[None]:
         return
 
     def expire(signum: int, frame: object) -> None:
-        raise BudgetExceeded
+        raise exception
 
     old_handler = signal.signal(signal.SIGALRM, expire)
     start = time.monotonic()

@@ -24,7 +24,7 @@ from functools import cache
 from pathlib import Path
 
 from derive.claim import Claim, Statement
-from derive.verdict import Counterexample, Status, Trials, Verdict
+from derive.verdict import Counterexample, Scope, Status, Trials, Verdict
 
 DEFAULT_DIRECTORY = Path(os.environ.get("DERIVE_CACHE_DIR", Path.home() / ".cache" / "derive"))
 
@@ -89,10 +89,8 @@ class VerdictCache:
             return None  # absent or unreadable: decide again
 
     def put(self, key: str, verdict: Verdict) -> None:
-        if self.directory is None or (
-            verdict.status is Status.UNKNOWN and verdict.method == "budget"
-        ):
-            return
+        if self.directory is None or (verdict.method, verdict.status) in _NEVER_CACHED:
+            return  # a time-out or a crash says nothing about the statement
         path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -107,6 +105,9 @@ class VerdictCache:
     def _path(self, key: str) -> Path:
         assert self.directory is not None
         return self.directory / key[:2] / f"{key}.json"
+
+
+_NEVER_CACHED = {("budget", Status.UNKNOWN), ("internal", Status.ERROR)}
 
 
 def _to_json(verdict: Verdict) -> dict:
@@ -136,7 +137,14 @@ def _from_json(data: dict) -> Verdict:
         if trials
         else None,
         proved_sizes=tuple(data["proved_sizes"]),
+        scope=Scope(
+            tuple(tuple((k, int(v)) for k, v in s) for s in data["scope"]["proved"]),
+            tuple(tuple((k, int(v)) for k, v in s) for s in data["scope"]["checked"]),
+        )
+        if data.get("scope")
+        else None,
         reason=data["reason"],
+        reading=data.get("reading", ""),
         seconds=data["seconds"],
         seed=data["seed"],
         notes=tuple(data["notes"]),

@@ -59,6 +59,37 @@ class Trials:
     seed: int = 0
 
 
+Sizes = tuple[tuple[str, int], ...]  # one size assignment: (("m", 2), ("n", 3))
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a general-size `proved` covers: the size assignments proved symbolically,
+    and those only checked numerically. A proof at n = 1, 2, 3 is not a proof for all n."""
+
+    proved: tuple[Sizes, ...] = ()
+    checked: tuple[Sizes, ...] = ()
+
+    def as_dict(self) -> dict[str, list[dict[str, int]]]:
+        return {
+            "proved": [dict(sizes) for sizes in self.proved],
+            "checked": [dict(sizes) for sizes in self.checked],
+        }
+
+    def describe(self) -> str:
+        """`for n = 1, 2, 3 (checked numerically at n = 4, 5, 6, 8)`."""
+        proved = _assignments(self.proved)
+        checked = _assignments(tuple(s for s in self.checked if s not in self.proved))
+        return f"for {proved}" + (f" (checked numerically at {checked})" if checked else "")
+
+
+def _assignments(grid: tuple[Sizes, ...]) -> str:
+    if all(len(sizes) == 1 for sizes in grid) and grid:
+        name = grid[0][0][0]
+        return f"{name} = " + ", ".join(str(sizes[0][1]) for sizes in grid)
+    return "; ".join(", ".join(f"{k} = {v}" for k, v in sizes) for sizes in grid)
+
+
 @dataclass(frozen=True)
 class Verdict:
     status: Status
@@ -68,6 +99,8 @@ class Verdict:
     counterexample: Counterexample | None = None
     trials: Trials | None = None
     proved_sizes: tuple[str, ...] = ()
+    scope: Scope | None = None  # for proofs at explicit sizes: where it was proved and checked
+    reading: str = ""  # how the statement was read (lowered), for the user to check
     reason: str = ""
     seconds: float = 0.0
     seed: int = 0

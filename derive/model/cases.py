@@ -23,18 +23,33 @@ def reachable(piecewise: sp.Piecewise) -> list[tuple[sp.Expr, sp.Basic]]:
     return branches
 
 
-def single_point(condition: sp.Basic) -> tuple[sp.Symbol, sp.Expr] | None:
-    """The substitution a condition such as Eq(x, 0) or Eq(a, b) pins down: one symbol
-    as a unique function of the others (a set of measure zero)."""
+def single_points(condition: sp.Basic) -> list[tuple[sp.Symbol, sp.Expr]] | None:
+    """The substitutions a condition such as Eq(x, 0) or Eq(a, b) pins down, one per
+    branch of it: x·y = 0 is x = 0 or y = 0, so both (a set of measure zero). None
+    where some branch does not pin one symbol down."""
     if isinstance(condition, sp.And):  # a conjunction with an equation lies on its set
         condition = next((c for c in condition.args if isinstance(c, sp.Eq)), None)
     if not isinstance(condition, sp.Eq):
         return None
-    for symbol in sorted(condition.free_symbols, key=str):
-        roots = sp.solve(condition.lhs - condition.rhs, symbol)
-        if len(roots) == 1:
-            return symbol, roots[0]
-    return None
+    difference = sp.factor(condition.lhs - condition.rhs)
+    factors = difference.args if isinstance(difference, sp.Mul) else (difference,)
+    found = []
+    for factor in factors:
+        if factor.is_number:
+            continue
+        base = factor.base if isinstance(factor, sp.Pow) and factor.exp.is_positive else factor
+        point = next(
+            (
+                (symbol, roots[0])
+                for symbol in sorted(base.free_symbols, key=str)
+                if len(roots := sp.solve(base, symbol)) == 1
+            ),
+            None,
+        )
+        if point is None:
+            return None
+        found.append(point)
+    return found or None
 
 
 def collapse(expr: sp.Expr) -> sp.Expr:
@@ -43,16 +58,16 @@ def collapse(expr: sp.Expr) -> sp.Expr:
     if not isinstance(expr, sp.Piecewise):
         return expr
     branches = reachable(expr)
-    wide = [(v, c) for v, c in branches if single_point(c) is None]
+    wide = [(v, c) for v, c in branches if single_points(c) is None]
     if not wide:
         return expr
     common = wide[0][0]
     for value, condition in branches:
-        point = single_point(condition)
-        if point is not None:
-            symbol, at = point
-            if sp.simplify(value.subs(symbol, at) - common.subs(symbol, at)) != 0:
-                return expr
+        points = single_points(condition)
+        if points is not None:
+            for symbol, at in points:
+                if sp.simplify(value.subs(symbol, at) - common.subs(symbol, at)) != 0:
+                    return expr
         elif sp.simplify(value - common) != 0:
             return expr
     return common

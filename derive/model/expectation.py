@@ -214,6 +214,8 @@ def _non_polynomial(
         if total.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
             raise Unsupported("an expectation that is undefined: a division by zero on an outcome")
         return sp.expand(total)
+    if len(atoms) == 1 and (integral := _integrated(expr, atoms[0], laws[0])) is not None:
+        return integral
     if len(atoms) == 1 and laws[0].family in ("symmetric", "normal", "laplace", "uniform"):
         atom, law = atoms[0], laws[0]
         if _is_symmetric(law):
@@ -224,6 +226,44 @@ def _non_polynomial(
             if polynomial is not None:
                 return _expect(folded, randoms)
     raise Unsupported("an expectation that moment algebra cannot take")
+
+
+INTEGRATION_SECONDS = 2.0
+
+
+def _integrated(expr: sp.Expr, atom: sp.Basic, law: RandomAtom) -> sp.Expr | None:
+    """E[f(X)] as the integral of f against the density of a law with numeric
+    parameters (E[relu(X)] = 1/√(2π)), or None where sympy finds no closed form in time."""
+    from derive.budget import StepTimeout, deadline
+
+    if law.family not in ("normal", "uniform", "laplace") or not all(
+        p.is_number for p in law.params
+    ):
+        return None
+    x = sp.Dummy("x", real=True)
+    a, b = law.params
+    match law.family:
+        case "normal":
+            density, support = (
+                sp.exp(-((x - a) ** 2) / (2 * b**2)) / (b * sp.sqrt(2 * sp.pi)),
+                (
+                    -sp.oo,
+                    sp.oo,
+                ),
+            )
+        case "uniform":
+            density, support = 1 / (b - a), (a, b)
+        case _:
+            density, support = sp.exp(-sp.Abs(x - a) / b) / (2 * b), (-sp.oo, sp.oo)
+    integrand = (expr.xreplace({atom: x}) * density).rewrite(sp.Piecewise)
+    try:
+        with deadline(INTEGRATION_SECONDS, StepTimeout):
+            value = sp.integrate(integrand, (x, *support))
+    except (StepTimeout, ValueError, TypeError, NotImplementedError):
+        return None
+    if value.has(sp.Integral, sp.nan, sp.zoo) or value.is_infinite or not value.is_number:
+        return None
+    return sp.nsimplify(value) if value.has(sp.Float) else value
 
 
 def _singular(expr: sp.Expr, atoms: list[sp.Basic]) -> bool:

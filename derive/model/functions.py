@@ -88,7 +88,14 @@ class softplus(sp.Function):
         return self.args[0].is_real
 
     def _eval_evalf(self, prec: int) -> sp.Expr:
-        return sp.log(1 + sp.exp(self.args[0]))._eval_evalf(prec)
+        """log1p(e^x) at the precision asked: log(1 + e^x) rounds to 0 far below 0."""
+        import mpmath
+
+        value = self.args[0]._eval_evalf(prec + 10)
+        if value is None or not value.is_Float:
+            return None
+        with mpmath.workprec(prec + 10):
+            return sp.Float(mpmath.log1p(mpmath.exp(value._to_mpmath(prec + 10))), precision=prec)
 
 
 class _Undefined(sp.Function):

@@ -85,13 +85,10 @@ IDENTITY = Identity()
 
 @dataclass(frozen=True)
 class Condition:
-    """`argument >= 0` (`> 0` if strict): where a root or a logarithm is a real number."""
+    """`argument >= 0`: where a square root or a logarithm is real (log 0 and 1/0 are
+    not "not real" but undefined: such a point says nothing)."""
 
     argument: sp.Expr
-    strict: bool
-
-
-_DOMAIN_STRICT = {"sqrt": False, "log": True}  # sqrt needs its argument >= 0, log > 0
 
 
 @dataclass
@@ -268,12 +265,11 @@ class Lowering:
         self.found.scalars.setdefault(symbol, domain)
         return symbol
 
-    def require(self, argument: sp.Expr, *, strict: bool) -> sp.Expr:
-        """Record that the statement is a real number only where `argument >= 0`
-        (`> 0` if strict); conditions the symbols' assumptions already grant are dropped."""
-        known = argument.is_positive if strict else argument.is_nonnegative
-        if known is not True and not argument.has(sp.I):
-            self.conditions.append(Condition(argument, strict))
+    def require(self, argument: sp.Expr) -> sp.Expr:
+        """Record that the statement is real only where `argument >= 0`; conditions the
+        symbols' assumptions already grant are dropped."""
+        if argument.is_nonnegative is not True and not argument.has(sp.I):
+            self.conditions.append(Condition(argument))
         return argument
 
     def _size(self, size: int | str) -> int:
@@ -542,8 +538,8 @@ class Lowering:
         if name in _ELEMENTWISE:
             (arg,) = args
             fn = _ELEMENTWISE[name]
-            if name in _DOMAIN_STRICT:
-                _map(arg, lambda a: self.require(a, strict=_DOMAIN_STRICT[name]))
+            if name in ("sqrt", "log"):
+                _map(arg, self.require)
             if node.derivative:
                 dummy = sp.Dummy("z", real=True)
                 derivative = sp.diff(fn(dummy), dummy, node.derivative)
@@ -665,7 +661,7 @@ class Lowering:
             return sp.exp(exponent)
         if exponent.is_Rational and not exponent.is_Integer:
             if exponent.q % 2 == 0:  # an even root: real only for base >= 0
-                self.require(base, strict=False)
+                self.require(base)
             elif base.is_nonnegative is not True:  # an odd root is real: (-8)^(1/3) = -2
                 return sp.sign(base) ** exponent.p * sp.Abs(base) ** exponent
         return base**exponent

@@ -58,6 +58,8 @@ def verdict_dict(
         "summary": verdict.summary,
         "steps": list(verdict.steps),
         "proved_sizes": list(verdict.proved_sizes),
+        "scope": None if verdict.scope is None else verdict.scope.as_dict(),
+        "reading": verdict.reading,
         "trials": None
         if trials is None
         else {

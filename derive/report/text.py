@@ -28,7 +28,7 @@ from derive.model.types import (
     Vector,
 )
 from derive.model.types import Sequence as SequenceDecl
-from derive.verdict import Verdict
+from derive.verdict import Status, Verdict
 
 __all__ = [
     "check_text",
@@ -48,7 +48,12 @@ def evidence(verdict: Verdict) -> list[tuple[str, str]]:
 
     Labels repeat for multi-line fields (one `step` row per step).
     """
-    rows = [("status", verdict.status.value), ("method", verdict.method)]
+    status = verdict.status.value
+    if verdict.scope is not None and verdict.status is Status.PROVED:
+        status += " " + verdict.scope.describe()  # proved for n = 1, 2, 3 only
+    rows = [("status", status), ("method", verdict.method)]
+    if verdict.reading:
+        rows.append(("reads as", verdict.reading))
     if verdict.summary:
         rows.append(("summary", verdict.summary))
     rows += [("step", step) for step in verdict.steps]

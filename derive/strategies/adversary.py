@@ -158,7 +158,7 @@ def _neighbours(problem: Problem, point: Point, step: float) -> list[Point]:
             if domain.integer:
                 moved = Fraction(round(moved))
             if moved != value and domain.contains(moved):
-                found.append(Point({**point.values, atom: moved}, point.laws))
+                found.append(problem.moved(point, {**point.values, atom: moved}))
     return found
 
 
@@ -174,7 +174,7 @@ def closed_form_near(problem: Problem, point: Point) -> Point | None:
             values[atom] = value
         else:
             values[atom], changed = guess, True
-    return Point(values, point.laws) if changed else None  # type: ignore[arg-type]
+    return problem.moved(point, values) if changed else None  # type: ignore[arg-type]
 
 
 def _closed_form(value: float) -> sp.Expr | None:
@@ -182,6 +182,7 @@ def _closed_form(value: float) -> sp.Expr | None:
     for constants in ([], [sp.pi], [sp.E]):
         guess = sp.nsimplify(value, constants, tolerance=1e-7, rational=False)
         small = all(r.q <= 12 and abs(r.p) <= 100 for r in guess.atoms(sp.Rational))
-        if not guess.is_Rational and guess.is_real and small and sp.count_ops(guess) <= 6:
+        exact = not guess.has(sp.Float) and not guess.is_Rational
+        if exact and guess.is_real and small and sp.count_ops(guess) <= 6:
             return guess
     return None

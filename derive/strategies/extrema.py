@@ -40,12 +40,18 @@ def _exact(f, z, value, at, claim: Extremum, upper: bool, budget: Budget, steps:
         with deadline(budget.share(0.6)):
             derivative = sp.simplify(sp.diff(f, z).rewrite(sp.exp))
             solutions = sp.solveset(derivative, z, domain=sp.S.Reals)
-            if not isinstance(solutions, sp.FiniteSet):
+            if not isinstance(solutions, sp.FiniteSet) and solutions is not sp.S.EmptySet:
                 steps.append("the critical points could not be found exactly")
                 return None
             critical = [(p, sp.simplify(f.subs(z, p))) for p in solutions]
             smooth = f.rewrite(sp.exp)
             ends = [sp.limit(smooth, z, sp.oo), sp.limit(smooth, z, -sp.oo)]
+            poles = sp.singularities(f, z, sp.S.Reals)
+            if not isinstance(poles, sp.FiniteSet) and poles is not sp.S.EmptySet:
+                steps.append("the singular points could not be found exactly")
+                return None
+            for pole in poles:  # 1/x near 0: the limits on both sides are candidates too
+                ends += [sp.limit(smooth, z, pole, "+"), sp.limit(smooth, z, pole, "-")]
     except (BudgetExceeded, NotImplementedError, ValueError, TypeError):
         steps.append("the critical points could not be found exactly")
         return None
@@ -56,8 +62,11 @@ def _exact(f, z, value, at, claim: Extremum, upper: bool, budget: Budget, steps:
         return None
     steps.append(f"critical points: {', '.join(f'{p} (value {v})' for p, v in critical) or 'none'}")
     steps.append(f"limits at +∞ and -∞: {ends[0]}, {ends[1]}")
+    if len(ends) > 2:
+        steps.append(f"one-sided limits at the singular points: {', '.join(map(str, ends[2:]))}")
     candidates = [v for _, v in critical] + [e for e in ends if e.is_finite]
-    if any(e.is_infinite for e in ends) or not candidates:
+    unbounded = sp.oo if upper else -sp.oo  # max of -x² is not spoilt by its limit -∞
+    if any(e == unbounded for e in ends) or not candidates:
         best = None
     else:
         best = (

@@ -168,31 +168,34 @@ def structural_integers(statement: Statement) -> list[str]:
     ]
     nodes += [(d.body, frozenset(d.params)) for d in context.definitions]
 
-    def walk(n: object, inside_index: bool, bound: frozenset[str] = frozenset()) -> None:
-        if isinstance(n, ast.Name) and inside_index and n.name not in bound:
+    def walk(n: object, inside: str, bound: frozenset[str] = frozenset()) -> None:
+        """`inside` is "" (anywhere), "index" (of a sequence) or "range" (of a sum)."""
+        if isinstance(n, ast.Name) and inside and n.name not in bound:
             decl = context.lookup(n.name)
             undeclared = decl is None and context.definition(n.name) is None
-            if undeclared or (isinstance(decl, Scalar) and decl.domain.integer):
+            if (undeclared and inside == "range") or (
+                isinstance(decl, Scalar) and decl.domain.integer
+            ):
                 names.add(n.name)  # an undeclared summation bound counts from 0
         if isinstance(n, ast.Subscript):
             base_decl = context.lookup(n.base)
             is_sequence = (
                 isinstance(base_decl, Sequence | Random) or context.definition(n.base) is not None
             )
-            walk(n.index, inside_index or is_sequence, bound)
+            walk(n.index, inside or ("index" if is_sequence else ""), bound)
             return
         if isinstance(n, ast.Sum):
-            walk(n.lower, True, bound)
-            walk(n.upper, True, bound)
-            walk(n.body, inside_index, bound | {n.var})
+            walk(n.lower, "range", bound)
+            walk(n.upper, "range", bound)
+            walk(n.body, inside, bound | {n.var})
             return
         if isinstance(n, ast.Node):
             for value in n.__dict__.values():
-                walk(value, inside_index, bound)
+                walk(value, inside, bound)
         elif isinstance(n, tuple):
             for item in n:
-                walk(item, inside_index, bound)
+                walk(item, inside, bound)
 
     for node, params in nodes:
-        walk(node, False, params)
+        walk(node, "", params)
     return sorted(names)

@@ -86,6 +86,20 @@ _NUMPY_FUNCTIONS = {
     "SpectralRadius": _spectral_radius,
 }
 
+_MPMATH_FUNCTIONS = {
+    "sigmoid": lambda x: 1 / (1 + _mp().exp(-x)),
+    "relu": lambda x: max(x, 0),
+    "softplus": lambda x: _mp().log1p(_mp().exp(x)),
+    "Heaviside": lambda x, h0=0.5: 1 if x > 0 else (h0 if x == 0 else 0),
+}
+
+
+def _mp():  # mpmath, imported when a quadrature first needs it
+    import mpmath
+
+    return mpmath
+
+
 SIMPLE_VALUES = [Fraction(v) for v in ("0", "1", "-1", "2", "1/2", "-2", "3", "-1/2", "1/4", "5")]
 
 
@@ -95,6 +109,7 @@ class Point:
 
     values: dict[sp.Basic, Fraction]
     laws: dict[str, LawInstance] = field(default_factory=dict)
+    valid: bool = True  # False where a law's parameters make no law (Bernoulli(-1))
 
 
 @dataclass(frozen=True)
@@ -182,6 +197,8 @@ class Problem:
         self.functions = _concrete_functions(pairs, rng)
         self.pairs = pairs  # undefined functions stay: compiled code calls numpy versions
         expressions = [e for p in self.pairs for e in (p.lhs, p.rhs)]
+        # the domain's atoms too: sqrt(x)/sqrt(x) is 1 to sympy, yet x must be drawn
+        expressions += [c.argument for p in self.pairs for s in (0, 1) for c in p.domain(s)]
         atoms: set[sp.Basic] = set()
         for expr in expressions:
             atoms |= _free_atoms(expr)
@@ -243,20 +260,41 @@ class Problem:
             concrete = _concretize(atom, values)
             options = members(concrete, self.rng)
             laws[name] = options[int(self.rng.integers(len(options)))]
-        point = Point(dict(values), laws)
+        point = Point(dict(values), laws, valid=all(law.valid() for law in laws.values()))
         for atom in self.random_atoms:  # random variables outside E: one realisation
             law = laws[self.randoms[atom].name]
-            point.values[atom] = Fraction(
-                round(float(law.sample(self.rng, 1)[0]), 3)
-            ).limit_denominator(1000)
+            drawn = float(law.sample(self.rng, 1)[0]) if point.valid else 0.0
+            point.values[atom] = Fraction(round(drawn, 3)).limit_denominator(1000)
         return point
+
+    def moved(self, point: Point, values: dict[sp.Basic, Fraction]) -> Point:
+        """The point with new values of the free atoms, and each law re-made from them,
+        so that a law's parameters (p of Bernoulli(p)) always agree with the values the
+        point gives them: a shrunk counterexample satisfies its declarations."""
+        if not point.laws:
+            return Point(values, point.laws)
+        laws = dict(point.laws)
+        for atom in self.randoms.values():
+            old = point.laws.get(atom.name)
+            if old is None:
+                continue
+            options = members(_concretize(atom, values), self.rng)
+            laws[atom.name] = next((o for o in options if o.family == old.family), old)
+            if atom.family == "generic":
+                laws[atom.name] = old  # its members depend on no value
+        return Point(values, laws, valid=all(law.valid() for law in laws.values()))
 
     # -- float evaluation ----------------------------------------------------------------
 
     def evaluate_batch(self, points: list[Point]) -> np.ndarray:
         """Array (points, pairs, 3) of lhs, rhs and Monte-Carlo standard error."""
         if self.per_point or not points:
-            rows = [self._evaluate_slowly(p) for p in points]
+            rows = [
+                self._evaluate_slowly(p)
+                if p.valid
+                else [(math.nan, math.nan, 0.0)] * len(self.pairs)
+                for p in points
+            ]
             return np.array(rows, dtype=float).reshape(len(points), len(self.pairs), 3)
         if self._compiled is None:
             args = [*self.free, *self.random_atoms, *self.moment_symbols]
@@ -277,9 +315,10 @@ class Problem:
             for j, pair in enumerate(self.pairs):
                 for side in (0, 1):
                     column = np.broadcast_to(values[2 * j + side], (len(points),)).copy()
-                    for condition in pair.domain(side):  # not real where a root's argument < 0
-                        column[_fails(condition, next(guards), len(points))] = np.nan
+                    for _ in pair.domain(side):  # not real where a root's argument < 0
+                        column[_fails(next(guards), len(points))] = np.nan
                     out[:, j, side] = column
+        out[[not p.valid for p in points], :, :2] = np.nan  # outside every law's domain
         return out
 
     def evaluate(self, point: Point) -> list[tuple[float, float, float]]:
@@ -297,7 +336,7 @@ class Problem:
             for side in (0, 1):
                 for condition in pair.domain(side):
                     value = np.array(self._float(condition.argument, substitution, point)[0])
-                    if _fails(condition, value, 1)[0]:
+                    if _fails(value, 1)[0]:
                         sides[side] = math.nan
             results.append((sides[0], sides[1], lhs_error + rhs_error))
         return results
@@ -335,6 +374,11 @@ class Problem:
         )
         if fixed.has(sp.zoo, sp.nan):  # a division by zero at this point: it says nothing
             return math.nan, math.inf
+        if len(atoms) == 1:  # one variable: quadrature, not sampling
+            exact_fn = sp.lambdify(atoms, fixed, modules=[_MPMATH_FUNCTIONS, "mpmath"])
+            result = point.laws[self.randoms[atoms[0]].name].expect(exact_fn)
+            if result is not None:
+                return result
         fn = sp.lambdify(atoms, fixed, modules=[_NUMPY_FUNCTIONS, "numpy"])
         samples = [point.laws[self.randoms[a].name].sample(self.rng, draws) for a in atoms]
         with np.errstate(all="ignore"):
@@ -354,7 +398,7 @@ class Problem:
             )
             if not value.is_number:
                 continue
-            if value.is_negative or (condition.strict and value.is_zero):
+            if value.is_negative:
                 return True
         return False
 
@@ -364,6 +408,8 @@ class Problem:
         expectation is only estimated."""
         if pair.lhs.has(Expect) or pair.rhs.has(Expect):
             return None
+        if not point.valid:
+            return sp.nan, sp.nan  # a law with impossible parameters: no information
         substitution: dict[sp.Basic, sp.Expr] = {
             a: sp.Rational(v.numerator, v.denominator) if isinstance(v, Fraction) else v
             for a, v in point.values.items()
@@ -398,10 +444,10 @@ def _heavy_tailed(values: np.ndarray) -> bool:
     return total > 0 and float(squares.max()) > HEAVY_TAIL_SHARE * total
 
 
-def _fails(condition: Condition, values: np.ndarray, count: int) -> np.ndarray:
+def _fails(values: np.ndarray, count: int) -> np.ndarray:
     """Where a domain condition fails in floating point (exact evaluation confirms)."""
     column = np.broadcast_to(np.asarray(values, dtype=float), (count,))
-    return column <= 0 if condition.strict else column < 0
+    return column < 0
 
 
 def _compile(args: list[sp.Basic], exprs: list[sp.Expr], functions: dict[str, object]) -> object:
@@ -604,17 +650,27 @@ def _concrete_functions(
     pairs: list[Pair], rng: np.random.Generator
 ) -> dict[str, tuple[tuple[sp.Symbol, ...], sp.Expr]]:
     arities: dict[str, int] = {}
+    differentiated: set[str] = set()
     for pair in pairs:
         for expr in (pair.lhs, pair.rhs):
             for f in expr.atoms(sp.Function):
                 if is_undefined(f):
                     arities[type(f).base_name] = len(f.args)  # type: ignore[attr-defined]
-    return {name: _random_smooth(arity, rng) for name, arity in sorted(arities.items())}
+                    if type(f).partials:  # type: ignore[attr-defined]
+                        differentiated.add(type(f).base_name)  # type: ignore[attr-defined]
+    return {
+        name: _random_function(arity, rng, smooth=name in differentiated)
+        for name, arity in sorted(arities.items())
+    }
 
 
-def _random_smooth(arity: int, rng: np.random.Generator) -> tuple[tuple[sp.Symbol, ...], sp.Expr]:
-    """A smooth function of `arity` variables with random rational coefficients:
-    sums of sines of linear forms plus a quadratic, so no derivative vanishes identically."""
+def _random_function(
+    arity: int, rng: np.random.Generator, *, smooth: bool
+) -> tuple[tuple[sp.Symbol, ...], sp.Expr]:
+    """A function of `arity` variables with random rational coefficients that an
+    adversary would pick: it oscillates (sines of linear forms), curves (a quadratic),
+    grows fast (an exponential) and, where no derivative of it is taken, has a kink, so a
+    statement that holds only for tame functions is not verified."""
     xs = tuple(sp.Symbol(f"x{i}", real=True) for i in range(arity))
 
     def r(scale: int = 4) -> sp.Rational:
@@ -625,6 +681,9 @@ def _random_smooth(arity: int, rng: np.random.Generator) -> tuple[tuple[sp.Symbo
     )
     expr += sum((r() * x * y for i, x in enumerate(xs) for y in xs[i:]), sp.S.Zero)
     expr += sum((r() * x for x in xs), sp.S.Zero)
+    expr += r() * sp.exp(sum((r() * x for x in xs), sp.S.Zero) / 4)
+    if not smooth:
+        expr += r() * sp.Abs(sum((r() * x for x in xs), sp.S.Zero) + r())
     return xs, expr
 
 

@@ -37,7 +37,7 @@ from derive.strategies.search import (
     violates,
 )
 from derive.strategies.symbolic import prove_nonzero, prove_sign, prove_zero, refine_domains
-from derive.verdict import Counterexample, Status, Trials, Verdict, error, unknown
+from derive.verdict import Counterexample, Scope, Status, Trials, Verdict, error, unknown
 
 
 class _Instances:
@@ -49,6 +49,10 @@ class _Instances:
         self._problems: dict[tuple[tuple[str, int], ...], Problem] = {}
         self._slow: set[tuple[tuple[str, int], ...]] = set()
         self.skipped: list[str] = []  # sizes too slow to build, said in the verdict
+
+    @property
+    def built(self) -> dict[tuple[tuple[str, int], ...], Instance]:
+        return self._built
 
     def problem(
         self, sizes: dict[str, int], rng: np.random.Generator, budget: Budget
@@ -70,6 +74,12 @@ class _Instances:
                 if not sizes:
                     raise
                 self._slow.add(key)  # Σ/n at n = 0: outside the statement's domain
+                return None
+            except RecursionError:  # a recurrence unrolled 100 deep: said, like a slow size
+                if not sizes:
+                    raise
+                self._slow.add(key)
+                self.skipped.append(_describe_sizes(sizes))
                 return None
             except BudgetExceeded:
                 if budget.remaining < 0.1:
@@ -154,8 +164,31 @@ def decide_statement(
 
 
 def _decide_one(statement: Statement, *, seed: int, budget: Budget, trials: int = 200) -> Verdict:
-    rng = np.random.default_rng(seed)
     instances = _Instances(statement)
+    verdict = _decide_instances(statement, instances, seed=seed, budget=budget, trials=trials)
+    return replace(verdict, reading=_reading(instances))
+
+
+READING_LENGTH = 400
+
+
+def _reading(instances: _Instances) -> str:
+    """How the statement was read, as lowered at its first size: `x*(a + b)**2 = ...`,
+    `u[1]**2 + u[2]**2 = ...`, so a misreading shows before the verdict is trusted."""
+    if not instances.built:
+        return ""
+    sizes, instance = next(iter(instances.built.items()))
+    text = "; ".join(f"{sp.sstr(lhs)} {op} {sp.sstr(rhs)}" for op, lhs, rhs in instance.sides)
+    where = f" (at {_describe_sizes(sizes)})" if sizes else ""
+    if len(text) > READING_LENGTH:
+        text = text[: READING_LENGTH - 1] + "…"
+    return text + where
+
+
+def _decide_instances(
+    statement: Statement, instances: _Instances, *, seed: int, budget: Budget, trials: int
+) -> Verdict:
+    rng = np.random.default_rng(seed)
     unsupported = ""
     try:
         structural = structural_integers(statement)
@@ -202,10 +235,24 @@ def _decide_one(statement: Statement, *, seed: int, budget: Budget, trials: int 
             summary=proved[1],
             steps=tuple(steps),
             proved_sizes=tuple(_describe_sizes(s) for s in proof_grid if s),
+            scope=_scope(proof_grid, numeric_grid, instances),
             trials=screen,
             seed=seed,
         )
     return _verify(instances, numeric_grid, rng, budget, trials, seed, tuple(steps))
+
+
+def _scope(
+    proved: list[dict[str, int]], checked: list[dict[str, int]], instances: _Instances
+) -> Scope | None:
+    """Where a proof at explicit sizes holds; None for a statement without sizes."""
+    if not any(proved):
+        return None
+    skipped = set(instances.skipped)
+    return Scope(
+        tuple(tuple(sorted(s.items())) for s in proved),
+        tuple(tuple(sorted(s.items())) for s in checked if s and _describe_sizes(s) not in skipped),
+    )
 
 
 def _shape_probe(instances: _Instances, grid: list[dict[str, int]], budget: Budget) -> None:

@@ -14,6 +14,7 @@ from fractions import Fraction
 
 import numpy as np
 import sympy as sp
+from sympy.core.evalf import PrecisionExhausted
 
 from derive.budget import Budget, BudgetExceeded, deadline
 from derive.strategies.numeric import Pair, Point, Problem
@@ -102,7 +103,7 @@ def shrink(problem: Problem, point: Point, pair_index: int, budget: Budget) -> P
         for atom in sorted(current.values, key=str):
             for simpler in _simpler(current.values[atom]):
                 if not problem.domains.get(atom) or problem.domains[atom].contains(simpler):
-                    candidate = Point({**current.values, atom: simpler}, current.laws)
+                    candidate = problem.moved(current, {**current.values, atom: simpler})
                     if fails(candidate):
                         current, changed = candidate, True
                         break
@@ -151,8 +152,12 @@ def confirm(problem: Problem, point: Point, pair: Pair, budget: Budget) -> Failu
                 return HOLDS if truth else Failure(point, pair, _show(lhs), _show(rhs), "exact")
             verdicts = set()
             for digits in (60, 100):
-                difference = sp.N(lhs - rhs, digits, maxn=digits * 8)
-                scale = max(abs(sp.N(lhs, 20)), abs(sp.N(rhs, 20)))
+                try:  # strict: a difference sympy cannot resolve to `digits` is no evidence
+                    difference = sp.N(lhs - rhs, digits, maxn=digits * 8, strict=True)
+                    scale = max(abs(sp.N(lhs, 20)), abs(sp.N(rhs, 20)))
+                except PrecisionExhausted:
+                    verdicts.add(None)
+                    continue
                 verdicts.add(_decide(pair.op, difference, scale) if difference.is_real else None)
             if verdicts == {False}:
                 return Failure(point, pair, _show(lhs), _show(rhs), "60 and 100 digits")
@@ -200,8 +205,8 @@ def _holds_exactly(op: str, difference: sp.Rational) -> bool | None:
 def _exactly_equal(lhs: sp.Expr, rhs: sp.Expr) -> bool:
     """Whether two numbers that agree to 40 digits are provably equal (a tie refutes a
     strict inequality: exp(x) > 1 + x at x = 0)."""
-    difference = lhs - rhs
-    return difference == 0 or sp.simplify(difference) == 0 or difference.equals(0) is True
+    difference = lhs - rhs  # symbolic only: `equals` guesses numerically, which is no proof
+    return difference == 0 or sp.simplify(difference) == 0
 
 
 def _decide(op: str, difference: sp.Float, scale: sp.Float) -> bool | None:

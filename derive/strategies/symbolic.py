@@ -15,7 +15,7 @@ import sympy as sp
 from sympy.core.relational import Relational
 
 from derive.budget import Budget, BudgetExceeded, deadline
-from derive.model.cases import reachable, single_point
+from derive.model.cases import reachable, single_points
 from derive.model.functions import relu, sigmoid, softplus
 from derive.model.types import Domain
 
@@ -149,13 +149,13 @@ def _zero_by_cases(piecewise: sp.Piecewise, original: sp.Expr) -> bool:
     for value, condition in reachable(piecewise):
         if value == 0 or sp.simplify(value) == 0:
             continue
-        point = single_point(condition)
-        if point is not None:
-            symbol, at = point
-            if sp.simplify(value.subs(symbol, at)) == 0 or original.subs(symbol, at).has(
-                sp.zoo, sp.nan, sp.oo
-            ):
-                continue
+        points = single_points(condition)
+        if points is not None and all(
+            sp.simplify(value.subs(symbol, at)) == 0
+            or original.subs(symbol, at).has(sp.zoo, sp.nan, sp.oo)
+            for symbol, at in points
+        ):
+            continue
         return False
     return True
 
