@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from derive.errors import LimitError, ParseError
+from derive.limits import LIMITS
 from derive.model import ast
 from derive.model.ast import Node, Pow
 from derive.parsing.latex import parse_latex, parse_latex_expression, split_aligned
-from derive.parsing.limits import LIMITS
 
 _NODE_TYPES = tuple(
     value for value in vars(ast).values() if isinstance(value, type) and issubclass(value, Node)

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from derive.errors import LimitError, ParseError
+from derive.limits import LIMITS
 from derive.model.ast import (
     Abs,
     Add,
@@ -35,7 +36,6 @@ from derive.model.ast import (
     Transpose,
     Variance,
 )
-from derive.parsing.limits import LIMITS
 from derive.parsing.plain import parse_plain, parse_plain_expression, tokenize
 
 x, y, z, a, b, c, d = (Name(s) for s in "xyzabcd")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from functools import cache
 
+import numpy as np
 import sympy as sp
 
 
@@ -40,6 +41,18 @@ class sigmoid(sp.Function):
 
     def _eval_evalf(self, prec: int) -> sp.Expr:
         return (1 / (1 + sp.exp(-self.args[0])))._eval_evalf(prec)
+
+    @staticmethod
+    def numpy(x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x, dtype=float)  # two forms, so that neither overflows nor cancels
+        with np.errstate(over="ignore"):
+            return np.where(x >= 0, 1 / (1 + np.exp(-x)), np.exp(x) / (1 + np.exp(x)))
+
+    @staticmethod
+    def mpmath(x: object) -> object:
+        import mpmath
+
+        return 1 / (1 + mpmath.exp(-x))
 
 
 class relu(sp.Function):
@@ -71,6 +84,14 @@ class relu(sp.Function):
     def _eval_evalf(self, prec: int) -> sp.Expr:
         return sp.Max(0, self.args[0])._eval_evalf(prec)
 
+    @staticmethod
+    def numpy(x: np.ndarray) -> np.ndarray:
+        return np.maximum(x, 0.0)
+
+    @staticmethod
+    def mpmath(x: object) -> object:
+        return max(x, 0)
+
 
 class softplus(sp.Function):
     """log(1 + e^x)."""
@@ -91,11 +112,21 @@ class softplus(sp.Function):
         """log1p(e^x) at the precision asked: log(1 + e^x) rounds to 0 far below 0."""
         import mpmath
 
-        value = self.args[0]._eval_evalf(prec + 10)
-        if value is None or not value.is_Float:
+        value = self.args[0].evalf(mpmath.libmp.prec_to_dps(prec) + 5)
+        if not (value.is_number and value.is_real):
             return None
         with mpmath.workprec(prec + 10):
-            return sp.Float(mpmath.log1p(mpmath.exp(value._to_mpmath(prec + 10))), precision=prec)
+            return sp.Float(mpmath.log1p(mpmath.exp(mpmath.mpf(value))), precision=prec)
+
+    @staticmethod
+    def numpy(x: np.ndarray) -> np.ndarray:
+        return np.logaddexp(0.0, x)
+
+    @staticmethod
+    def mpmath(x: object) -> object:
+        import mpmath
+
+        return mpmath.log1p(mpmath.exp(x))
 
 
 class _Undefined(sp.Function):
@@ -151,3 +182,4 @@ class SpectralRadius(sp.Function):
 
 
 NUMERIC_MATRIX_FUNCTIONS = (OperatorNorm, LambdaMax, SpectralRadius)
+ACTIVATION_CLASSES = (sigmoid, relu, softplus)  # each carries its numpy and mpmath forms

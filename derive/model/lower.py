@@ -21,6 +21,7 @@ from fractions import Fraction
 import sympy as sp
 
 from derive.errors import ClaimError, LimitError, TypeCheckError, Unsupported
+from derive.limits import LIMITS
 from derive.model import ast
 from derive.model.expectation import RandomAtom, expectation, variance
 from derive.model.functions import (
@@ -45,14 +46,22 @@ from derive.model.types import (
     Sequence,
     Vector,
 )
-from derive.parsing.limits import LIMITS
-from derive.parsing.names import BUILTINS, CONSTANTS, GREEK_COMMANDS
+from derive.vocabulary import (
+    BY_NAME,
+    CONSTANTS,
+    DEFAULT_ACTIVATIONS,
+    GREEK_COMMANDS,
+    KNOWN_CALLS,
+    REAL_ARGUMENT,
+)
 
 Value = sp.Expr | sp.ImmutableMatrix
 
 # Names that mean a function when applied and nobody declared them (`f(x)`, `L(w)`).
 CONVENTIONAL_FUNCTIONS = {"f", "g", "h", "l", "L", "F", "G", "J", "phi", "psi", "ell"}
 
+# the sympy form of each elementwise builtin of the vocabulary (tests/test_vocabulary.py
+# checks that every builtin has its form here or in _MATRIX_BUILTINS)
 _ELEMENTWISE = {
     "exp": sp.exp,
     "log": sp.log,
@@ -115,6 +124,7 @@ class Lowering:
         self.sizes = dict(sizes or {})
         self.held = held  # names whose definitions are not expanded (a derivative's variable)
         self.unfold_floor = dict(unfold_floor or {})  # sequence -> lowest index to unfold to
+        self.applied: frozenset[str] = frozenset()  # names the statement applies: σ(z)
         self.found = Lowered()
         self.bound: dict[str, sp.Symbol] = {}  # summation indices in scope
         self.held_elements: frozenset[tuple[str, sp.Expr]] = frozenset()
@@ -150,6 +160,7 @@ class Lowering:
         )
         other.held_elements = self.held_elements | elements
         other.found = self.found
+        other.applied = self.applied
         other.conditions = self.conditions
         other.bound = dict(self.bound)
         return other
@@ -480,9 +491,9 @@ class Lowering:
         decl = self.context.lookup(name)
         if isinstance(decl, Function) and decl.builtin:
             return decl.builtin
-        if decl is None and self.context.definition(name) is None and name == "sigma":
-            return "sigmoid"
-        return name if name in _BUILTIN_CALLS else None
+        if decl is None and self.context.definition(name) is None and name in DEFAULT_ACTIVATIONS:
+            return DEFAULT_ACTIVATIONS[name]
+        return name if name in BY_NAME else None
 
     def _call(self, node: ast.Call) -> Value:
         name = node.func
@@ -497,7 +508,7 @@ class Lowering:
             case "function":
                 return self._undefined(name, node)
             case "unknown":
-                close = difflib.get_close_matches(name, sorted(_KNOWN_CALLS), n=1)
+                close = difflib.get_close_matches(name, sorted(KNOWN_CALLS), n=1)
                 hint = f"did you mean {close[0]}? " if close else ""
                 raise TypeCheckError(
                     f"unknown function '{name}' ({hint}declare it with --let '{name}: function')"
@@ -538,7 +549,7 @@ class Lowering:
         if name in _ELEMENTWISE:
             (arg,) = args
             fn = _ELEMENTWISE[name]
-            if name in ("sqrt", "log"):
+            if name in REAL_ARGUMENT:
                 _map(arg, self.require)
             if node.derivative:
                 dummy = sp.Dummy("z", real=True)
@@ -597,9 +608,30 @@ class Lowering:
 
     def _mul(self, node: ast.Mul) -> Value:
         result: Value | Identity = sp.S.One
-        for factor in node.factors:
+        factors = list(node.factors)
+        while factors:
+            factor = factors.pop(0)
+            applied = self._applied_power(factor)
+            if applied is not None and factors:  # σ^2(z): σ(z)², where σ(...) is applied
+                name, exponent = applied
+                factor = ast.Call(name, (factors.pop(0),), pos=factor.pos)  # type: ignore[attr-defined]
+                factor = ast.Pow(factor, exponent) if exponent is not None else factor
             result = _times(result, self.lower(factor))
         return result  # type: ignore[return-value]
+
+    def _applied_power(self, factor: ast.Node) -> tuple[str, ast.Node | None] | None:
+        """(f, k) for a factor `f^k` (or `f`, k None) whose f this statement applies as a
+        function elsewhere: one name has one reading in a statement."""
+        match factor:
+            case ast.Pow(base=ast.Name(name=name), exponent=exponent):
+                pass
+            case ast.Name(name=name):
+                exponent = None
+            case _:
+                return None
+        if name in self.applied and self.call_kind(name) in ("builtin", "function"):
+            return name, exponent
+        return None
 
     def _hadamard(self, node: ast.Hadamard) -> Value:
         left, right = self.lower(node.left), self.lower(node.right)
@@ -885,14 +917,15 @@ def _atoms_of(value: Value) -> list[sp.Basic]:
 
 def _name_node(name: str, pos: int) -> ast.Node:
     """A called name as the node it would be on its own (`h_1` is a subscript, `e` the
-    constant): the name is an identifier the parser produced, so reading it again is safe."""
+    constant), split as the plain parser splits a subscripted name."""
     if name in CONSTANTS:
         return ast.Const(name, pos)
-    if "_" not in name:
-        return ast.Name(name, pos)
-    from derive.parsing.plain import parse_plain_expression
-
-    return parse_plain_expression(name)
+    base, _, rest = name.partition("_")
+    if rest.isdigit():
+        return ast.Subscript(base, ast.Num(Fraction(int(rest)), pos), rest, pos)
+    if rest[:1].isalpha():
+        return ast.Subscript(base, _name_node(rest, pos), rest, pos)
+    return ast.Name(name, pos)
 
 
 def _mentions(body: object, base: str) -> bool:
@@ -947,5 +980,3 @@ _MATRIX_BUILTINS = {
     "spectral_radius": _square("spectral_radius", SpectralRadius),
 }
 _GREEK = set(GREEK_COMMANDS)
-_BUILTIN_CALLS = set(_ELEMENTWISE) | set(_MATRIX_BUILTINS) | {"max", "min"}
-_KNOWN_CALLS = _BUILTIN_CALLS | set(BUILTINS) | {"sigma", "norm", "transpose", "grad", "diff"}

@@ -36,14 +36,13 @@ from derive.model.types import (
     Size,
     Vector,
 )
-from derive.parsing.names import BUILTINS, CONSTANTS
 from derive.parsing.plain import SPECIAL_FORMS, Token, TokenCursor, normalize_name
+from derive.vocabulary import ACTIVATIONS, ARITY, CONSTANTS
 
 __all__ = ["MAX_SIZE", "parse_assumption", "parse_declaration", "parse_law", "parse_type"]
 
 MAX_SIZE = 1_000  # a numeric vector or matrix size; larger ones would not fit a numeric check
 
-_FUNCTION_BUILTINS = frozenset({"sigmoid", "tanh", "relu", "softplus"})
 _FAMILIES = {"normal": "normal", "n": "normal", "gaussian": "normal", "bern": "bernoulli"} | {
     family: family for family in LAW_FAMILIES
 }
@@ -87,7 +86,7 @@ def _name(cursor: _Cursor) -> str:
     name = normalize_name(str(tok.value))
     if name in SPECIAL_FORMS or name in CONSTANTS:
         cursor.fail(tok, f"'{tok.text}' is reserved and cannot be declared")
-    if name in BUILTINS and "_" not in name:
+    if name in ARITY and "_" not in name:
         cursor.fail(tok, f"'{tok.text}' is a builtin function and cannot be declared")
     return name
 
@@ -240,7 +239,7 @@ def _type(cursor: _Cursor) -> Decl:
         if word == "elementwise":
             cursor.next()
         return Function((), None, elementwise=True)
-    if word in _FUNCTION_BUILTINS:
+    if word in ACTIVATIONS:
         cursor.next()
         return Function((), word, elementwise=True)
     random = word == "random"

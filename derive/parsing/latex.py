@@ -34,6 +34,7 @@ from fractions import Fraction
 from typing import TypeVar
 
 from derive.errors import LimitError, ParseError
+from derive.limits import LIMITS
 from derive.model.ast import (
     Abs,
     Add,
@@ -79,22 +80,10 @@ from derive.parsing.latex_lexer import (
     strip_delimiters,
     tokenize,
 )
-from derive.parsing.limits import LIMITS
-from derive.parsing.names import BUILTINS, NORM_KINDS
+from derive.vocabulary import ARITY, LATEX_COMMANDS, LATEX_WORDS, NORM_KINDS
 
 __all__ = ["parse_latex", "parse_latex_expression", "split_aligned"]
 
-FUNCTIONS = {
-    "exp": "exp", "log": "log", "ln": "log", "tanh": "tanh", "sin": "sin", "cos": "cos",
-    "det": "det", "max": "max", "min": "min", "tr": "tr",
-}  # fmt: skip
-# Words in \operatorname{..}, \mathrm{..}, \text{..} that name a builtin function.
-FUNCTION_WORDS = {
-    "relu": "relu", "softplus": "softplus", "sigmoid": "sigmoid", "diag": "diag", "tr": "tr",
-    "trace": "tr", "det": "det", "exp": "exp", "log": "log", "ln": "log", "sqrt": "sqrt",
-    "tanh": "tanh", "sin": "sin", "cos": "cos", "max": "max", "min": "min", "abs": "abs",
-    "inv": "inv",
-}  # fmt: skip
 STYLES = {
     "mathbf", "boldsymbol", "bm", "pmb", "vec", "mathcal", "mathscr", "mathfrak",
     "mathbfit", "boxed", "overrightarrow",
@@ -389,8 +378,13 @@ class _Parser:
 
     def is_operator_start(self, token: Token) -> bool:
         if token.kind == CMD:
-            return token.value in FUNCTIONS or token.value in ("sum", "prod", "nabla", "partial")
-        return token.kind == WORD and token.text.lower() in FUNCTION_WORDS
+            return token.value in LATEX_COMMANDS or token.value in (
+                "sum",
+                "prod",
+                "nabla",
+                "partial",
+            )
+        return token.kind == WORD and token.text.lower() in LATEX_WORDS
 
     # -- factors -------------------------------------------------------------------------
 
@@ -486,8 +480,8 @@ class _Parser:
             return self.operator_bracket(token, Expectation), None
         if lower in ("var", "variance"):
             return self.operator_bracket(token, Variance), None
-        if lower in FUNCTION_WORDS:
-            return self.function(token, FUNCTION_WORDS[lower]), None
+        if lower in LATEX_WORDS:
+            return self.function(token, LATEX_WORDS[lower]), None
         if content == "e":
             return self.make(Const("e", pos=pos)), None
         if re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", content):
@@ -500,8 +494,8 @@ class _Parser:
         name, pos = token.value, token.pos
         if name in FRACTIONS:
             return self.fraction(token), None
-        if name in FUNCTIONS:
-            return self.function(token, FUNCTIONS[name]), None
+        if name in LATEX_COMMANDS:
+            return self.function(token, LATEX_COMMANDS[name]), None
         if name == "sqrt":
             return self.sqrt(token), None
         if name in STYLES:
@@ -928,7 +922,7 @@ class _Parser:
             else:
                 raise self.error(mark.pos, "double superscript: use braces")
         opening = self.peek()
-        arity = BUILTINS.get(name, 1)
+        arity = ARITY.get(name, 1)
         if (opening.kind == OPEN and opening.value in "({") or opening.kind == LBRACE:
             self.advance()
             if opening.kind == LBRACE:
@@ -948,6 +942,8 @@ class _Parser:
             )
         if arity is not None and len(args) != arity:
             raise self.error(pos, f"\\{name} takes {arity} argument{'s' if arity > 1 else ''}")
+        if name == "abs" and len(args) == 1:  # as the plain parser reads abs(x): |x|
+            return self.make(Abs(args[0], pos=pos))
         node = self.make(Call(name, args, pos=pos))
         if base is not None:
             node = self.make(Div(node, self.make(Call("log", (base,), pos=pos)), pos=pos))

@@ -15,8 +15,8 @@ import re
 import unicodedata
 
 from derive.errors import LimitError, ParseError
-from derive.parsing.limits import LIMITS
-from derive.parsing.names import GREEK, GREEK_COMMANDS
+from derive.limits import LIMITS
+from derive.vocabulary import GREEK, GREEK_COMMANDS
 
 # Token kinds.
 NUM = "num"  # digits as written: "0.25"

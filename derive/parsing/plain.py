@@ -2,7 +2,7 @@
 
 A hand-written tokenizer and recursive descent, so that every failure is a ParseError
 with a column and nothing in the text is ever evaluated: the parser only builds the
-dataclasses of `derive.model.ast`. The limits of `derive.parsing.limits` are checked
+dataclasses of `derive.model.ast`. The limits of `derive.limits` are checked
 while reading (length before tokenizing, digits per literal, nesting depth and node
 count during the descent), so no input can make it raise anything else.
 
@@ -21,6 +21,7 @@ from fractions import Fraction
 from typing import NoReturn, TypeVar
 
 from derive.errors import LimitError, ParseError
+from derive.limits import LIMITS
 from derive.model.ast import (
     Abs,
     Add,
@@ -45,8 +46,15 @@ from derive.model.ast import (
     Transpose,
     Variance,
 )
-from derive.parsing.limits import LIMITS
-from derive.parsing.names import ALIASES, BUILTINS, CONSTANTS, GREEK, GREEK_COMMANDS, NORM_KINDS
+from derive.vocabulary import (
+    ALIASES,
+    ARITY,
+    CANONICAL,
+    CONSTANTS,
+    GREEK,
+    GREEK_COMMANDS,
+    NORM_KINDS,
+)
 
 __all__ = [
     "SPECIAL_FORMS",
@@ -429,7 +437,7 @@ class _Parser(TokenCursor):
             return self.special(tok, name)
         if call:
             return self.call(tok, name, primes)
-        if name in BUILTINS and "_" not in name:
+        if name in ARITY and "_" not in name:
             self.fail(tok, f"'{tok.text}' needs its argument in parentheses: {tok.text}(x)")
         if name in CONSTANTS:
             return self.add(Const(name, pos=tok.pos))
@@ -478,14 +486,14 @@ class _Parser(TokenCursor):
 
     def call(self, tok: Token, name: str, primes: int) -> Node:
         args = self.arguments(self.peek())
-        if name in BUILTINS:
-            arity = BUILTINS[name]
+        if name in ARITY:
+            arity = ARITY[name]
             if arity is None and len(args) < 2:
                 self.fail(tok, f"'{tok.text}' takes two or more arguments, got {len(args)}")
             if arity is not None and len(args) != arity:
                 plural = "" if arity == 1 else "s"
                 self.fail(tok, f"'{tok.text}' takes {arity} argument{plural}, got {len(args)}")
-        func = "log" if name == "ln" else name
+        func = CANONICAL.get(name, name)
         return self.add(Call(func, tuple(args), primes, pos=tok.pos))
 
     def special(self, tok: Token, name: str) -> Node:
@@ -540,7 +548,7 @@ class _Parser(TokenCursor):
         self.open.append("(")
         index = self.expect("name", f"expected the index name: {usage}")
         var = normalize_name(str(index.value))
-        if var in SPECIAL_FORMS or var in CONSTANTS or var in BUILTINS:
+        if var in SPECIAL_FORMS or var in CONSTANTS or var in ARITY:
             self.fail(index, f"'{index.text}' cannot be an index")
         self.expect(",", f"expected the lower bound: {usage}")
         lower = self.sum()

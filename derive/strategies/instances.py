@@ -66,6 +66,9 @@ def build(
     links = links if links is not None else relations(statement)
     givens = hypotheses(statement)
     lowering = Lowering(statement.context, sizes)
+    lowering.applied = frozenset(
+        node.func for node in ast.walk((*links, *givens)) if isinstance(node, ast.Call)
+    )
     lowering.unfold_floor = (
         unfold_to if unfold_to is not None else _unfold_floor(lowering, [*links, *givens])
     )

@@ -23,6 +23,7 @@ import sympy as sp
 
 from derive.model.expectation import Expect, RandomAtom, as_expr
 from derive.model.functions import (
+    ACTIVATION_CLASSES,
     NUMERIC_MATRIX_FUNCTIONS,
     LambdaMax,
     OperatorNorm,
@@ -76,9 +77,7 @@ def _spectral_radius(m: np.ndarray) -> np.ndarray:
 
 
 _NUMPY_FUNCTIONS = {
-    "sigmoid": lambda x: 0.5 * (1 + np.tanh(np.asarray(x, dtype=float) / 2)),
-    "relu": lambda x: np.maximum(x, 0.0),
-    "softplus": lambda x: np.logaddexp(0.0, x),
+    **{f.__name__: f.numpy for f in ACTIVATION_CLASSES},
     "Heaviside": lambda x, h0=0.5: np.heaviside(x, h0),
     "ImmutableDenseMatrix": _stack,
     "OperatorNorm": _operator_norm,
@@ -87,17 +86,9 @@ _NUMPY_FUNCTIONS = {
 }
 
 _MPMATH_FUNCTIONS = {
-    "sigmoid": lambda x: 1 / (1 + _mp().exp(-x)),
-    "relu": lambda x: max(x, 0),
-    "softplus": lambda x: _mp().log1p(_mp().exp(x)),
+    **{f.__name__: f.mpmath for f in ACTIVATION_CLASSES},
     "Heaviside": lambda x, h0=0.5: 1 if x > 0 else (h0 if x == 0 else 0),
 }
-
-
-def _mp():  # mpmath, imported when a quadrature first needs it
-    import mpmath
-
-    return mpmath
 
 
 SIMPLE_VALUES = [Fraction(v) for v in ("0", "1", "-1", "2", "1/2", "-2", "3", "-1/2", "1/4", "5")]

@@ -1,0 +1,185 @@
+"""Every class of wrong verdict found by adversarial testing (issue 9), one statement each
+at least: a false statement is never proved or verified, a true one never refuted, and a
+statement the engine cannot read gets a clear error, not an internal one."""
+
+from __future__ import annotations
+
+import pytest
+import sympy as sp
+
+from derive.cache import VerdictCache
+from derive.claim import claim
+from derive.engine import Settings, decide
+from derive.model.cases import single_points
+from derive.model.types import Domain
+from derive.verdict import Scope, Status, Verdict
+
+SETTINGS = Settings(seed=0, timeout=30)
+HOLDS = {Status.PROVED, Status.VERIFIED}
+
+
+def verdict_of(statement: str, **fields: object) -> Verdict:
+    return decide(
+        claim("t/soundness/case", "t", source="t", statement=statement, **fields).check, SETTINGS
+    )
+
+
+VECTOR = {"u": "vector(n)"}
+
+FALSE = [  # each must end refuted: a confirmed counterexample exists
+    ("‖u‖_1 <= ‖u‖", {"let": VECTOR}),
+    ("norm(u, inf) >= norm(u)", {"let": VECTOR}),
+    ("‖u‖_3 >= ‖u‖_1", {"let": VECTOR}),
+    ("det(transpose(A) A) = det(A transpose(A))", {"let": {"A": "matrix(m, n)"}}),
+    ("E[g_s g_t] = E[g_s] E[g_t]", {"let": {"g": "random sequence ~ generic"}}),
+    ("sqrt(x)^2 = x", {}),
+    ("exp(log(x)) = x", {}),
+    ("sqrt(x) sqrt(x) = x", {}),
+    ("x^2 + 2 > 2 sqrt(2) x", {}),
+    ("x^2 - 2 pi x + pi^2 > 0", {}),
+    ("exp(x) > 1 + x", {}),
+    ("log(6) < log(2) + log(3)", {}),
+    ("exp(-200) = 0", {}),
+    (r"\sigma^2(z) = \sigma(z^2)", {}),
+    ("E[relu(X)] = 2/5", {"let": {"X": "random ~ Normal(0, 1)"}}),
+    ("E[exp(X)] = 33/20", {"let": {"X": "random ~ Normal(0, 1)"}}),
+    ("Sum(1, (i, 1, t)) <= 71", {"let": {"t": "positive integer"}}),
+    ("Sum(i, (i, 1, n)) = n(n + 1)/2", {"let": {"n": "integer"}}),  # n = -2: 0 vs 1
+    ("E[X^4] = 3 s^2", {"let": {"X": "random ~ symmetric(s)"}}),  # only for normal laws
+]
+
+TRUE = [  # each must hold (proved or verified)
+    ("Sum(u_i^2, (i, 1, n)) = norm(u)^2", {"let": VECTOR}),
+    ("Sum(abs(u_i), (i, 1, n)) = ‖u‖_1", {"let": VECTOR}),
+    ("‖u‖_1 >= ‖u‖", {"let": VECTOR}),
+    ("x(a+b)^2 = x*(a+b)^2", {}),
+    ("2ab = 2*a*b", {}),
+    ("3ab^2 = 3 a b^2", {}),
+    ("e(x + 1) = e*x + e", {}),
+    (r"\sigma^2(z) = \sigma(z)\sigma(z)", {}),  # σ is applied elsewhere: σ²(z) is σ(z)²
+    ("sigma^2 x = sigma sigma x", {}),  # σ is never applied: a number
+    ("pi(x + 1) = pi*x + pi", {}),
+    ("(-8)^(1/3) = -2", {}),
+    ("sqrt(x)^2 = x", {"assume": ["x >= 0"]}),
+    ("exp(log(x)) = x", {"assume": ["x > 0"]}),
+    (
+        "E[g_s g_t] = E[g_s] E[g_t]",
+        {"let": {"g": "random sequence ~ generic"}, "assume": ["s != t"]},
+    ),
+    ("E[g_t g_{t-1}] = E[g_t] E[g_{t-1}]", {"let": {"g": "random sequence ~ generic"}}),
+    ("E[X^2] = p", {"let": {"X": "random ~ Bernoulli(p)"}}),
+    ("E[relu(X)] = 1/sqrt(2 pi)", {"let": {"X": "random ~ Normal(0, 1)"}}),
+    ("Var(Sum(X_i, (i, 1, n))/n) = 1/n", {"let": {"X": "random sequence ~ Normal(0, 1)"}}),
+    ("x^2 + 2 >= 2 sqrt(2) x", {}),
+    ("sigmoid(x) < 1", {}),
+    ("softplus(x) > relu(x)", {}),
+    ("sqrt(x^2 + 1) > abs(x)", {}),
+]
+
+
+@pytest.mark.parametrize(("statement", "fields"), FALSE, ids=[s for s, _ in FALSE])
+def test_false_statement_is_refuted(statement: str, fields: dict) -> None:
+    verdict = verdict_of(statement, **fields)
+    assert verdict.status is Status.REFUTED, (
+        f"{verdict.status.value}: {verdict.summary or verdict.reason}"
+    )
+
+
+@pytest.mark.parametrize(("statement", "fields"), TRUE, ids=[s for s, _ in TRUE])
+def test_true_statement_holds(statement: str, fields: dict) -> None:
+    verdict = verdict_of(statement, **fields)
+    assert verdict.status in HOLDS, f"{verdict.status.value}: {verdict.summary or verdict.reason}"
+
+
+@pytest.mark.parametrize(
+    ("statement", "fields"),
+    [
+        ("E[1/X] = 0", {"let": {"X": "random ~ Normal(0, 1)"}}),  # the moment does not exist
+        ("E[X/Y] = 0", {"let": {"X": "random ~ Normal(0, 1)", "Y": "random ~ Normal(0, 1)"}}),
+    ],
+)
+def test_a_moment_that_does_not_exist_is_not_decided(statement: str, fields: dict) -> None:
+    verdict = verdict_of(statement, **fields)
+    assert verdict.status in (Status.UNKNOWN, Status.ERROR), verdict.summary
+
+
+@pytest.mark.parametrize(
+    ("statement", "fields"),
+    [("log(1 + x) <= x", {"assume": ["x > -1"]}), ("tanh(x)^2 < 1", {})],
+)
+def test_true_inequality_is_never_refuted(statement: str, fields: dict) -> None:
+    verdict = verdict_of(statement, **fields)
+    assert verdict.status is not Status.REFUTED, verdict.summary
+
+
+def test_up_to_needs_a_smooth_difference() -> None:
+    rough = verdict_of("abs(eta) = 0", up_to=("eta", 2))
+    assert rough.status is Status.ERROR and "smooth" in rough.reason
+    assert verdict_of("exp(eta) = 1 + eta", up_to=("eta", 2)).status is Status.PROVED
+    assert verdict_of("exp(eta) = 1", up_to=("eta", 2)).status is Status.REFUTED
+
+
+def test_coinciding_indices_name_the_case_in_the_counterexample() -> None:
+    verdict = verdict_of("E[g_s g_t] = E[g_s] E[g_t]", let={"g": "random sequence ~ Normal(0, 1)"})
+    assert verdict.counterexample is not None
+    assert ("s", "t") in verdict.counterexample.values
+
+
+def test_misspelt_builtin_suggests_the_builtin() -> None:
+    verdict = verdict_of("sigmod(x) = 1/(1 + exp(-x))")
+    assert verdict.status is Status.ERROR and "did you mean sigmoid?" in verdict.reason
+
+
+def test_contradictory_assumptions_are_a_clear_error() -> None:
+    verdict = verdict_of("x > 0", assume=["x > 1", "x < 0"])
+    assert verdict.status is Status.ERROR and "contradict" in verdict.reason
+
+
+@pytest.mark.parametrize("statement", ["Sum(1/i^2, (i, 1, oo)) = pi^2/6", "sqrt(x)/sqrt(x) = 1"])
+def test_no_internal_error(statement: str) -> None:
+    verdict = verdict_of(statement)
+    assert verdict.method != "internal", verdict.reason
+
+
+def test_proof_at_explicit_sizes_states_its_scope() -> None:
+    verdict = verdict_of("norm(u)^2 = transpose(u) u", let=VECTOR)
+    assert verdict.status is Status.PROVED and verdict.scope is not None
+    assert verdict.scope.proved == ((("n", 1),), (("n", 2),), (("n", 3),))
+    assert (("n", 4),) in verdict.scope.checked
+    assert verdict.scope.describe().startswith("for n = 1, 2, 3")
+
+
+def test_size_assumptions_restrict_the_sizes() -> None:
+    verdict = verdict_of("norm(u)^2 >= 0", let=VECTOR, assume=["n >= 2"])
+    assert verdict.scope is not None and all(dict(s)["n"] >= 2 for s in verdict.scope.proved)
+
+
+def test_the_reading_shows_products_and_components() -> None:
+    assert verdict_of("x(a+b)^2 = 2ab").reading == "x*(a + b)**2 = 2*a*b"
+    assert "u[1]**2" in verdict_of("Sum(u_i^2, (i, 1, n)) = norm(u)^2", let=VECTOR).reading
+
+
+def test_product_condition_has_every_branch() -> None:
+    x, y = sp.symbols("x y", real=True)
+    assert set(single_points(sp.Eq(x * y, 0))) == {(x, 0), (y, 0)}
+    assert single_points(sp.Eq(x, 2)) == [(x, 2)]
+
+
+def test_empty_domains() -> None:
+    from fractions import Fraction
+
+    assert Domain(lower=Fraction(1), upper=Fraction(0)).is_empty()
+    assert Domain(
+        integer=True, lower=Fraction(0), upper=Fraction(1), lower_open=True, upper_open=True
+    ).is_empty()
+    assert not Domain(lower=Fraction(0), upper=Fraction(1)).is_empty()
+
+
+def test_internal_errors_and_timeouts_are_never_cached(tmp_path) -> None:
+    cache = VerdictCache(tmp_path)
+    cache.put("a" * 64, Verdict(Status.ERROR, "internal", reason="boom"))
+    cache.put("b" * 64, Verdict(Status.UNKNOWN, "budget", reason="time"))
+    cache.put("c" * 64, Verdict(Status.PROVED, "symbolic: expansion", scope=Scope(((("n", 1),),))))
+    assert cache.get("a" * 64) is None and cache.get("b" * 64) is None
+    kept = cache.get("c" * 64)
+    assert kept is not None and kept.scope == Scope(((("n", 1),),))
