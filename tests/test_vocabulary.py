@@ -8,7 +8,7 @@ import math
 import pytest
 
 from derive import vocabulary
-from derive.model import lower
+from derive.model import builtins
 from derive.model.ast import Abs
 from derive.model.functions import ACTIVATION_CLASSES
 from derive.parsing import parse_statement
@@ -16,7 +16,7 @@ from derive.parsing import parse_statement
 
 @pytest.mark.parametrize("builtin", vocabulary.TABLE, ids=lambda b: b.name)
 def test_every_builtin_is_lowered(builtin: vocabulary.Builtin) -> None:
-    forms = {**lower._ELEMENTWISE, **lower._MATRIX_BUILTINS}
+    forms = {**builtins.ELEMENTWISE, **builtins.MATRIX}
     assert builtin.name in forms or builtin.kind == "variadic"
 
 

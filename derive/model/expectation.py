@@ -199,7 +199,7 @@ def _non_polynomial(
     """Exact expectations of non-polynomial functions: by symmetry, or by enumeration."""
     laws = [randoms[a] for a in atoms]
     discrete = all(law.family == "bernoulli" for law in laws)
-    if not discrete and _singular(expr, atoms):  # E[1/X] of a normal X does not exist
+    if not discrete and singular(expr, atoms):  # E[1/X] of a normal X does not exist
         raise Unsupported("an expectation of a function with a pole: it may not exist")
     if discrete and len(atoms) <= MAX_ENUMERATED_ATOMS:
         total = sp.S.Zero
@@ -266,7 +266,7 @@ def _integrated(expr: sp.Expr, atom: sp.Basic, law: RandomAtom) -> sp.Expr | Non
     return sp.nsimplify(value) if value.has(sp.Float) else value
 
 
-def _singular(expr: sp.Expr, atoms: list[sp.Basic]) -> bool:
+def singular(expr: sp.Expr, atoms: list[sp.Basic]) -> bool:
     """Whether a random atom appears under a negative power or a logarithm, where the
     expectation can be infinite or undefined whatever symmetry says."""
     for power in expr.atoms(sp.Pow):

@@ -23,16 +23,13 @@ import sympy as sp
 from derive.errors import ClaimError, LimitError, TypeCheckError, Unsupported
 from derive.limits import LIMITS
 from derive.model import ast
+from derive.model.builtins import ELEMENTWISE, MATRIX
 from derive.model.expectation import RandomAtom, expectation, variance
 from derive.model.functions import (
-    LambdaMax,
     OperatorNorm,
-    SpectralRadius,
-    relu,
-    sigmoid,
-    softplus,
     undefined,
 )
+from derive.model.reading import Reading, means_transpose, name_node
 from derive.model.types import (
     REAL,
     Context,
@@ -47,33 +44,11 @@ from derive.model.types import (
     Vector,
 )
 from derive.vocabulary import (
-    BY_NAME,
-    CONSTANTS,
-    DEFAULT_ACTIVATIONS,
-    GREEK_COMMANDS,
     KNOWN_CALLS,
     REAL_ARGUMENT,
 )
 
 Value = sp.Expr | sp.ImmutableMatrix
-
-# Names that mean a function when applied and nobody declared them (`f(x)`, `L(w)`).
-CONVENTIONAL_FUNCTIONS = {"f", "g", "h", "l", "L", "F", "G", "J", "phi", "psi", "ell"}
-
-# the sympy form of each elementwise builtin of the vocabulary (tests/test_vocabulary.py
-# checks that every builtin has its form here or in _MATRIX_BUILTINS)
-_ELEMENTWISE = {
-    "exp": sp.exp,
-    "log": sp.log,
-    "sqrt": sp.sqrt,
-    "abs": sp.Abs,
-    "tanh": sp.tanh,
-    "sin": sp.sin,
-    "cos": sp.cos,
-    "sigmoid": sigmoid,
-    "relu": relu,
-    "softplus": softplus,
-}
 
 
 @dataclass(frozen=True)
@@ -109,7 +84,7 @@ class Lowered:
     functions: dict[str, int] = field(default_factory=dict)  # undefined name -> arity
 
 
-class Lowering:
+class Lowering(Reading):
     """Lowers nodes of one statement at one size assignment (`sizes`, e.g. {"n": 3})."""
 
     def __init__(
@@ -199,15 +174,6 @@ class Lowering:
         if decl is None and definition is None and self.context.strict:
             raise TypeCheckError(f"'{name}' is not declared (strict mode)")
         return self._declared(name, decl)
-
-    def _known(self, name: str) -> bool:
-        """Whether the context gives `name` a meaning of its own."""
-        return (
-            name in self.bound
-            or name in self.sizes
-            or self.context.lookup(name) is not None
-            or self.context.definition(name) is not None
-        )
 
     def _fresh_like(self, name: str, definition: Definition) -> Value:
         """A held defined name (the variable of ∇_w with w := γu/‖u‖) becomes free
@@ -344,21 +310,6 @@ class Lowering:
             raise TypeCheckError(f"the index of {base} must be a number")
         return self.element(base, index, decl)
 
-    def _indexes(self, node: ast.Subscript) -> bool:
-        """Whether a subscript on a vector or matrix picks a component: a literal index
-        (`u_1`, `X_{12}`) or summation indices in scope (`u_i` in Σ_i); `w_{hat}` or a
-        free `u_i` is a name of its own."""
-        if isinstance(node.index, ast.Num):
-            return True
-        used = ast.names(node.index)
-        if isinstance(node.index, ast.Name) and len(node.index.name) == 2:
-            used |= set(node.index.name)  # X_{ij}
-        return (
-            bool(used)
-            and all(name in self.bound for name in used if len(name) == 1)
-            and any(name in self.bound for name in used)
-        )
-
     def _component(self, node: ast.Subscript, shape: Vector | Matrix) -> Value:
         """`u_i`, `u_1` of a declared vector is its component; `X_{ij}`, `X_{12}` of a
         declared matrix its entry (indices from 1, at the instance's explicit size)."""
@@ -389,10 +340,6 @@ class Lowering:
         if len(positions) == 1:
             return list(value)[positions[0]]
         return value[positions[0], positions[1]]
-
-    def _recurrence(self, base: str) -> Definition | None:
-        definition = self.context.definition(base)
-        return definition if definition is not None and definition.params else None
 
     def element(self, base: str, index: sp.Expr, decl: object = None) -> Value:
         """The element `base_index`, unfolded through its definition where due: always
@@ -462,39 +409,6 @@ class Lowering:
 
     # -- calls --------------------------------------------------------------------------
 
-    def call_kind(self, name: str) -> str:
-        """What `name(...)` means here, decided once for every use: "definition", "moment"
-        (E(x), Var(x)), "builtin", "function" (undefined), "unknown" (a misspelt
-        builtin) or "product" (x(a + b) is x·(a + b))."""
-        decl = self.context.lookup(name)
-        definition = self.context.definition(name)
-        if definition is not None and definition.params:
-            return "definition"
-        if decl is None and definition is None and name in ("E", "Var"):
-            return "moment"
-        if self._builtin_name(name) is not None and not isinstance(decl, Scalar | Vector | Matrix):
-            return "builtin"
-        if isinstance(decl, Function) or (decl is None and name in CONVENTIONAL_FUNCTIONS):
-            return "function"
-        if (
-            decl is None
-            and definition is None
-            and len(name) > 1
-            and "_" not in name
-            and name not in _GREEK
-            and name not in CONSTANTS
-        ):
-            return "unknown"
-        return "product"
-
-    def _builtin_name(self, name: str) -> str | None:
-        decl = self.context.lookup(name)
-        if isinstance(decl, Function) and decl.builtin:
-            return decl.builtin
-        if decl is None and self.context.definition(name) is None and name in DEFAULT_ACTIVATIONS:
-            return DEFAULT_ACTIVATIONS[name]
-        return name if name in BY_NAME else None
-
     def _call(self, node: ast.Call) -> Value:
         name = node.func
         match self.call_kind(name):
@@ -516,7 +430,7 @@ class Lowering:
         # a name that is not a function, followed by brackets: a product, as in x(a + b)
         if node.derivative:
             raise TypeCheckError(f"'{name}' is not a function, so {name}' means nothing")
-        factor = _name_node(name, node.pos)  # h_1 (1 - h_1): the element h_1, times
+        factor = name_node(name, node.pos)  # h_1 (1 - h_1): the element h_1, times
         return self.lower(ast.Mul((factor, *node.args), node.pos))
 
     def _apply_definition(self, definition: Definition, node: ast.Call) -> Value:
@@ -546,9 +460,9 @@ class Lowering:
 
     def _builtin(self, name: str, node: ast.Call) -> Value:
         args = [self.lower(a) for a in node.args]
-        if name in _ELEMENTWISE:
+        if name in ELEMENTWISE:
             (arg,) = args
-            fn = _ELEMENTWISE[name]
+            fn = ELEMENTWISE[name]
             if name in REAL_ARGUMENT:
                 _map(arg, self.require)
             if node.derivative:
@@ -563,7 +477,7 @@ class Lowering:
                 raise Unsupported("max/min of vectors")
             return sp.Max(*args) if name == "max" else sp.Min(*args)
         (arg,) = args
-        return _MATRIX_BUILTINS[name](arg)
+        return MATRIX[name](arg)
 
     def _undefined(self, name: str, node: ast.Call) -> Value:
         args = [self.lower(a) for a in node.args]
@@ -619,20 +533,6 @@ class Lowering:
             result = _times(result, self.lower(factor))
         return result  # type: ignore[return-value]
 
-    def _applied_power(self, factor: ast.Node) -> tuple[str, ast.Node | None] | None:
-        """(f, k) for a factor `f^k` (or `f`, k None) whose f this statement applies as a
-        function elsewhere: one name has one reading in a statement."""
-        match factor:
-            case ast.Pow(base=ast.Name(name=name), exponent=exponent):
-                pass
-            case ast.Name(name=name):
-                exponent = None
-            case _:
-                return None
-        if name in self.applied and self.call_kind(name) in ("builtin", "function"):
-            return name, exponent
-        return None
-
     def _hadamard(self, node: ast.Hadamard) -> Value:
         left, right = self.lower(node.left), self.lower(node.right)
         if isinstance(left, sp.MatrixBase) and isinstance(right, sp.MatrixBase):
@@ -661,7 +561,7 @@ class Lowering:
             and not call.derivative
             and self.call_kind(call.func) == "product"
         ):  # x(a+b)^2 is x·(a+b)², as U(...)^{-1} V is U·(...)^{-1}·V
-            factor = _name_node(call.func, call.pos)
+            factor = name_node(call.func, call.pos)
             return self.lower(ast.Mul((factor, ast.Pow(call.args[0], node.exponent)), node.pos))
         letters = node.base
         if isinstance(letters, ast.Name) and letters.after_number and not self._known(letters.name):
@@ -669,7 +569,7 @@ class Lowering:
             return self.lower(ast.Mul((*first, ast.Pow(last, node.exponent)), node.pos))
         base = self.lower(node.base)
         exponent_node = node.exponent
-        if isinstance(base, sp.MatrixBase) and _means_transpose(exponent_node, self.context):
+        if isinstance(base, sp.MatrixBase) and means_transpose(exponent_node, self.context):
             return sp.ImmutableMatrix(base.T)
         exponent = self.lower(exponent_node)
         if isinstance(exponent, sp.MatrixBase):
@@ -915,28 +815,8 @@ def _atoms_of(value: Value) -> list[sp.Basic]:
     return list(value) if isinstance(value, sp.MatrixBase) else [value]
 
 
-def _name_node(name: str, pos: int) -> ast.Node:
-    """A called name as the node it would be on its own (`h_1` is a subscript, `e` the
-    constant), split as the plain parser splits a subscripted name."""
-    if name in CONSTANTS:
-        return ast.Const(name, pos)
-    base, _, rest = name.partition("_")
-    if rest.isdigit():
-        return ast.Subscript(base, ast.Num(Fraction(int(rest)), pos), rest, pos)
-    if rest[:1].isalpha():
-        return ast.Subscript(base, _name_node(rest, pos), rest, pos)
-    return ast.Name(name, pos)
-
-
 def _mentions(body: object, base: str) -> bool:
     return base in ast.names(body)
-
-
-def _means_transpose(exponent: ast.Node, context: Context) -> bool:
-    """`M^T` is a transpose unless T is declared as a number (then a matrix power)."""
-    if isinstance(exponent, ast.Name) and exponent.name in ("T", "top", "intercal"):
-        return not isinstance(context.lookup(exponent.name), Scalar)
-    return False
 
 
 def _check_power(base: sp.Expr, exponent: sp.Expr, pos: int) -> None:
@@ -947,36 +827,3 @@ def _check_power(base: sp.Expr, exponent: sp.Expr, pos: int) -> None:
             raise LimitError("", pos, "number too large: an exponent this big cannot be evaluated")
     elif exponent.is_Number and abs(exponent) > LIMITS.max_exponent:
         raise LimitError("", pos, f"exponent larger than {LIMITS.max_exponent}")
-
-
-def _diag(arg: Value) -> Value:
-    if isinstance(arg, sp.MatrixBase):
-        if arg.shape[1] == 1:
-            return sp.ImmutableMatrix(sp.diag(*arg))
-        return sp.ImmutableMatrix(sp.diag(*[arg[i, i] for i in range(min(arg.shape))]))
-    return arg
-
-
-def _square(name: str, fn: object) -> object:
-    def apply(arg: Value) -> Value:
-        if not isinstance(arg, sp.MatrixBase):
-            arg = sp.ImmutableMatrix([[arg]])  # at size 1, u^T u is a number: a 1×1 matrix
-        if arg.shape[0] != arg.shape[1]:
-            raise TypeCheckError(f"{name} needs a square matrix")
-        return fn(arg)  # type: ignore[operator]
-
-    return apply
-
-
-_MATRIX_BUILTINS = {
-    "diag": _diag,
-    "tr": _square("tr", lambda m: m.trace()),
-    "det": _square("det", lambda m: m.det()),
-    # the adjugate formula is far faster than elimination on symbolic entries of small size
-    "inv": _square(
-        "inv", lambda m: sp.ImmutableMatrix(m.inv(method="ADJ" if m.shape[0] <= 4 else "GE"))
-    ),
-    "lambda_max": _square("lambda_max", LambdaMax),
-    "spectral_radius": _square("spectral_radius", SpectralRadius),
-}
-_GREEK = set(GREEK_COMMANDS)

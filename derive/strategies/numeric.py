@@ -21,7 +21,7 @@ from fractions import Fraction
 import numpy as np
 import sympy as sp
 
-from derive.model.expectation import Expect, RandomAtom, as_expr
+from derive.model.expectation import Expect, RandomAtom, as_expr, singular
 from derive.model.functions import (
     ACTIVATION_CLASSES,
     NUMERIC_MATRIX_FUNCTIONS,
@@ -365,7 +365,7 @@ class Problem:
         )
         if fixed.has(sp.zoo, sp.nan):  # a division by zero at this point: it says nothing
             return math.nan, math.inf
-        if len(atoms) == 1:  # one variable: quadrature, not sampling
+        if len(atoms) == 1 and not singular(fixed, atoms):  # quadrature, not sampling
             exact_fn = sp.lambdify(atoms, fixed, modules=[_MPMATH_FUNCTIONS, "mpmath"])
             result = point.laws[self.randoms[atoms[0]].name].expect(exact_fn)
             if result is not None:

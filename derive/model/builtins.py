@@ -1,0 +1,58 @@
+"""The sympy form of every builtin of the vocabulary (`derive.vocabulary`): lowering
+applies these, elementwise to vectors where the builtin is elementwise."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from derive.errors import TypeCheckError
+from derive.model.functions import LambdaMax, SpectralRadius, relu, sigmoid, softplus
+
+Value = sp.Expr | sp.ImmutableMatrix
+
+# the sympy form of each elementwise builtin of the vocabulary (tests/test_vocabulary.py
+# checks that every builtin has its form here or in _MATRIX_BUILTINS)
+ELEMENTWISE = {
+    "exp": sp.exp,
+    "log": sp.log,
+    "sqrt": sp.sqrt,
+    "abs": sp.Abs,
+    "tanh": sp.tanh,
+    "sin": sp.sin,
+    "cos": sp.cos,
+    "sigmoid": sigmoid,
+    "relu": relu,
+    "softplus": softplus,
+}
+
+
+def _diag(arg: Value) -> Value:
+    if isinstance(arg, sp.MatrixBase):
+        if arg.shape[1] == 1:
+            return sp.ImmutableMatrix(sp.diag(*arg))
+        return sp.ImmutableMatrix(sp.diag(*[arg[i, i] for i in range(min(arg.shape))]))
+    return arg
+
+
+def _square(name: str, fn: object) -> object:
+    def apply(arg: Value) -> Value:
+        if not isinstance(arg, sp.MatrixBase):
+            arg = sp.ImmutableMatrix([[arg]])  # at size 1, u^T u is a number: a 1×1 matrix
+        if arg.shape[0] != arg.shape[1]:
+            raise TypeCheckError(f"{name} needs a square matrix")
+        return fn(arg)  # type: ignore[operator]
+
+    return apply
+
+
+MATRIX = {
+    "diag": _diag,
+    "tr": _square("tr", lambda m: m.trace()),
+    "det": _square("det", lambda m: m.det()),
+    # the adjugate formula is far faster than elimination on symbolic entries of small size
+    "inv": _square(
+        "inv", lambda m: sp.ImmutableMatrix(m.inv(method="ADJ" if m.shape[0] <= 4 else "GE"))
+    ),
+    "lambda_max": _square("lambda_max", LambdaMax),
+    "spectral_radius": _square("spectral_radius", SpectralRadius),
+}
