@@ -44,7 +44,7 @@ class sigmoid(sp.Function):
 
     @staticmethod
     def numpy(x: np.ndarray) -> np.ndarray:
-        x = np.asarray(x, dtype=float)  # two forms, so that neither overflows nor cancels
+        x = _real(x)  # two forms below, so that neither overflows nor cancels
         with np.errstate(over="ignore"):
             return np.where(x >= 0, 1 / (1 + np.exp(-x)), np.exp(x) / (1 + np.exp(x)))
 
@@ -53,6 +53,14 @@ class sigmoid(sp.Function):
         import mpmath
 
         return 1 / (1 + mpmath.exp(-x))
+
+
+def _real(x: np.ndarray) -> np.ndarray:
+    """Real floats, nan where a value is not real (sigmoid(√-1) is no number)."""
+    x = np.asarray(x)
+    if np.iscomplexobj(x):
+        return np.where(x.imag != 0, np.nan, x.real)
+    return x.astype(float)
 
 
 class relu(sp.Function):
@@ -86,7 +94,7 @@ class relu(sp.Function):
 
     @staticmethod
     def numpy(x: np.ndarray) -> np.ndarray:
-        return np.maximum(x, 0.0)
+        return np.maximum(_real(x), 0.0)
 
     @staticmethod
     def mpmath(x: object) -> object:
@@ -120,7 +128,7 @@ class softplus(sp.Function):
 
     @staticmethod
     def numpy(x: np.ndarray) -> np.ndarray:
-        return np.logaddexp(0.0, x)
+        return np.logaddexp(0.0, _real(x))
 
     @staticmethod
     def mpmath(x: object) -> object:
