@@ -151,6 +151,9 @@ def _bad_character(c: str) -> str:
     return f"unexpected '{c}'" if c.isascii() else f"unknown symbol '{c}'"
 
 
+_SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-", strict=True))
+
+
 def _number(text: str, start: int, raw: str) -> Token:
     """A literal as an exact Fraction, refused before it can grow huge (`1e999999`)."""
     mantissa, _, exponent = raw.lower().partition("e")
@@ -192,6 +195,24 @@ def tokenize(text: str, extra: str = "", *, strict: bool = True) -> list[Token]:
         elif c == "∞":
             tokens.append(Token("name", c, i, "inf"))
             i += 1
+        elif c == "ᵀ":  # uᵀ: u^T
+            tokens += [Token("^", "", i), Token("name", c, i, "T")]
+            i += 1
+        elif c in _SUPERSCRIPTS:  # x², x⁻¹: x^2, x^-1
+            j = i
+            while j < n and text[j] in _SUPERSCRIPTS:
+                j += 1
+            written = "".join(_SUPERSCRIPTS[ch] for ch in text[i:j])
+            digits = written.lstrip("-")
+            if not digits:
+                return _stop(
+                    tokens, text, ParseError(text, i, "a superscript minus needs digits"), strict
+                )
+            tokens.append(Token("^", "", i))
+            if written.startswith("-"):
+                tokens.append(Token("-", "", i))
+            tokens.append(Token("num", text[i:j], i, Fraction(int(digits))))
+            i = j
         elif text[i : i + 2] in _TWO_CHAR:
             tokens.append(Token(_TWO_CHAR[text[i : i + 2]], text[i : i + 2], i))
             i += 2
