@@ -7,7 +7,9 @@ killed if it outlives its budget, so no statement can hang derive or exhaust mem
 
 from __future__ import annotations
 
+import os
 import time
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -65,6 +67,8 @@ def decide(
     except MemoryError:
         verdict = unknown("ran out of memory", "budget")
     except Exception as exc:  # a bug must not take the batch down: it is reported instead
+        if os.environ.get("DERIVE_DEBUG") == "1":
+            traceback.print_exc()  # the verdict keeps the message; a developer wants the trace
         verdict = error(
             f"internal error ({type(exc).__name__}: {exc}); please report it", "internal"
         )

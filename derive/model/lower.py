@@ -642,10 +642,8 @@ class Lowering(Reading):
     def _sum(self, node: ast.Sum) -> Value:
         lower, upper = self.lower(node.lower), self.lower(node.upper)
         index = sp.Symbol(node.var, integer=True)
-        if lower.is_Integer and upper.is_Integer:
-            count = int(upper) - int(lower) + 1
-            if count > LIMITS.max_sum_terms:
-                raise LimitError("", node.pos, f"a sum of {count} terms is too long to expand")
+        count = int(upper) - int(lower) + 1 if lower.is_Integer and upper.is_Integer else None
+        if count is not None and count <= LIMITS.max_sum_terms:
             # each term lowered with its own index, so g_1, g_2 are atoms of their own
             terms = [
                 self.bind({node.var: sp.Integer(k)}).lower(node.body)
@@ -659,7 +657,9 @@ class Lowering(Reading):
                     total = _times(total, term)
                 return total
             return self._add_values(terms)
-        body = self.bind({node.var: index}).lower(node.body)
+        body = self.bind({node.var: index}).lower(node.body)  # a symbolic bound, or many terms
+        if count is not None and node.product and not isinstance(body, sp.Expr):
+            raise LimitError("", node.pos, f"a product of {count} matrices is too long to expand")
         kind = sp.Product if node.product else sp.Sum
         return _map(body, lambda e: kind(e, (index, lower, upper)))
 

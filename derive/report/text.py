@@ -81,7 +81,8 @@ def _trials_text(verdict: Verdict) -> str:
     assert trials is not None
     text = f"{trials.count} point{'s' if trials.count != 1 else ''}"
     if trials.sizes:
-        text += f" at {', '.join(trials.sizes)}"
+        several = any("," in sizes for sizes in trials.sizes)  # "s = 0, t = 1; s = 0, t = 2"
+        text += f" at {('; ' if several else ', ').join(trials.sizes)}"
     if trials.max_error:
         text += f"; largest relative error {trials.max_error:.1e}"
     return text + f" (seed {trials.seed})"

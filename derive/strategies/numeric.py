@@ -193,6 +193,9 @@ class Problem:
         atoms: set[sp.Basic] = set()
         for expr in expressions:
             atoms |= _free_atoms(expr)
+        for atom in [a for a in atoms if a in randoms]:  # s of Normal(mu, s) is drawn too
+            for param in randoms[atom].params:
+                atoms |= as_expr(param).free_symbols
         self.moment_symbols = {a: info for a in atoms if (info := moment_symbol(a)) is not None}
         self.random_atoms = sorted((a for a in atoms if a in randoms), key=str)
         self.free = sorted(

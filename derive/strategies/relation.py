@@ -21,7 +21,7 @@ from derive.errors import DeriveError, UndefinedEverywhere, Unsupported
 from derive.model import ast
 from derive.model.functions import relu
 from derive.model.types import Scalar
-from derive.strategies import coincidence, induction
+from derive.strategies import bounds, coincidence, induction
 from derive.strategies.adversary import adversarial_points, climb, closed_form_near, margins
 from derive.strategies.instances import Instance, build, relations, structural_integers
 from derive.strategies.numeric import Pair, Point, Problem
@@ -239,7 +239,7 @@ def _decide_instances(
             trials=screen,
             seed=seed,
         )
-    return _verify(instances, numeric_grid, rng, budget, trials, seed, tuple(steps))
+    return _verify(instances, numeric_grid, structural, rng, budget, trials, seed, tuple(steps))
 
 
 def _scope(
@@ -280,9 +280,24 @@ def _numeric_grid(statement: Statement, structural: list[str]) -> list[dict[str,
     structural = [name for name in structural if name not in given]  # the claim chose them
     if not structural:
         return grid
-    choices = [_integer_values(statement.context.lookup(name)) for name in structural]
-    small = list(itertools.product(*(c[:5] for c in choices)))[:12]
-    far = [tuple(c[min(k, len(c) - 1)] for c in choices) for k in range(5, max(map(len, choices)))]
+    context = statement.context
+    choices = [_integer_values(context.lookup(name)) for name in structural]
+    distinct = [
+        (structural.index(a), structural.index(b))
+        for a, b in itertools.combinations(structural, 2)
+        if context.assumed_distinct(a, b)
+    ]
+    small = [
+        combo
+        for combo in itertools.product(*(c[:5] for c in choices))
+        if all(combo[i] != combo[j] for i, j in distinct)  # `s != t` is assumed: never s = t
+    ][:12]
+    far = [
+        tuple(c[min(k + shift * j, len(c) - 1)] for j, c in enumerate(choices))
+        for k in range(5, max(map(len, choices)))
+        for shift in ((0, 1) if distinct else (0,))  # equal values far out, and staggered ones
+    ]
+    far = [combo for combo in far if all(combo[i] != combo[j] for i, j in distinct)]
     combos = list(dict.fromkeys([*small, *far]))
     return [
         {**sizes, **dict(zip(structural, combo, strict=True))}
@@ -496,6 +511,7 @@ def _prove_pair(pair: Pair, instance: Instance, budget: Budget) -> str | None:
 def _verify(
     instances: _Instances,
     grid: list[dict[str, int]],
+    structural: list[str],
     rng: np.random.Generator,
     budget: Budget,
     trials: int,
@@ -513,19 +529,9 @@ def _verify(
             problem = instances.problem(sizes, rng, budget)
             if problem is None:
                 continue
-            points = problem.random_points(per_size // 2)
-            points += adversarial_points(problem, per_size - per_size // 2, rng)
+            points = _search_points(problem, per_size, rng)
             values = problem.evaluate_batch(points)
-            found: Failure | tuple[int, int] | None = _check_points(problem, points, values, budget)
-            if not isinstance(found, Failure):
-                climbed = climb(problem, points, values, Budget(min(1.0, budget.share(0.1))))
-                near = _check_points(problem, climbed, problem.evaluate_batch(climbed), budget)
-                if isinstance(near, Failure):
-                    found = near
-                elif (tie := _tie(problem, climbed, budget)) is not None:
-                    found = tie
-                else:
-                    undecided += near[1]
+            found = _search(problem, points, values, budget)
         except DeriveError as exc:
             return error(str(exc), "numeric")
         except BudgetExceeded:
@@ -533,14 +539,18 @@ def _verify(
             break
         if isinstance(found, Failure):
             return _refuted(found, problem, sizes)
-        if isinstance(found, tuple):
-            total += found[0]
-            undecided += found[1]
+        total += found[0]
+        undecided += found[1]
         spot = _spot_check(problem, points[:SPOT_CHECKS], budget)
         if spot is not None:
             return _refuted(spot, problem, sizes)
         error_seen, _ = max_error(problem, points, values)
         worst = max(worst, error_seen)
+    if structural and not out_of_time:
+        bound = _search_bounds(instances, structural, grid, rng, budget, per_size)
+        if isinstance(bound, Verdict):
+            return bound
+        undecided += bound
     evidence = Trials(total, _checked_sizes(grid, instances), worst, seed)
     if instances.skipped:
         steps = (
@@ -574,6 +584,64 @@ def _verify(
         trials=evidence,
         seed=seed,
     )
+
+
+def _search_points(problem: Problem, count: int, rng: np.random.Generator) -> list[Point]:
+    """Half random, half adversarial."""
+    points = problem.random_points(count // 2)
+    return points + adversarial_points(problem, count - count // 2, rng)
+
+
+def _search(
+    problem: Problem, points: list[Point], values: np.ndarray, budget: Budget
+) -> Failure | tuple[int, int]:
+    """A confirmed failure at the points, at those a local search reaches from the worst
+    of them, or at a tie near those; else (points defined, disagreements left undecided)."""
+    found = _check_points(problem, points, values, budget)
+    if isinstance(found, Failure):
+        return found
+    climbed = climb(problem, points, values, Budget(min(1.0, budget.share(0.1))))
+    near = _check_points(problem, climbed, problem.evaluate_batch(climbed), budget)
+    if isinstance(near, Failure):
+        return near
+    tie = _tie(problem, climbed, budget)
+    return tie if tie is not None else (found[0], found[1] + near[1])
+
+
+def _search_bounds(
+    instances: _Instances,
+    structural: list[str],
+    grid: list[dict[str, int]],
+    rng: np.random.Generator,
+    budget: Budget,
+    count: int,
+) -> Verdict | int:
+    """The search over summation bounds as free integers, where the sums have closed
+    forms: a refutation confirmed on the statement rebuilt at the bound found, or the
+    number of candidates (0 or 1) that could not be confirmed there."""
+    base = {k: v for k, v in (grid[0] if grid else {}).items() if k not in structural}
+    try:
+        general = bounds.closed_form_problem(instances.get(base), structural, rng, budget)
+        if general is None:
+            return 0
+        points = _search_points(general, count, rng)
+        found = _search(general, points, general.evaluate_batch(points), budget)
+        if not isinstance(found, Failure):
+            return 0
+        index = general.pairs.index(found.pair)
+        smallest = shrink(general, found.point, index, Budget(min(2.0, budget.remaining / 4)))
+        sizes = bounds.sizes_of(smallest, structural, base)
+        problem = instances.problem(sizes, rng, budget)
+        if problem is None:
+            return 1
+        point = bounds.rebuilt_point(smallest, problem)
+        for pair in problem.pairs:
+            result = confirm(problem, point, pair, budget)
+            if isinstance(result, Failure):
+                return _refuted(result, problem, sizes)
+    except (DeriveError, BudgetExceeded):
+        return 0
+    return 1
 
 
 def _check_points(

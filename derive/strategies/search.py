@@ -18,6 +18,7 @@ from sympy.core.evalf import PrecisionExhausted
 
 from derive.budget import Budget, BudgetExceeded, deadline
 from derive.strategies.numeric import Pair, Point, Problem
+from derive.strategies.symbolic import to_exp
 
 RELATIVE_TOLERANCE = 1e-8
 MONTE_CARLO_Z = 6.0  # a Monte-Carlo estimate agrees when within 6 standard errors
@@ -206,7 +207,7 @@ def _exactly_equal(lhs: sp.Expr, rhs: sp.Expr) -> bool:
     """Whether two numbers that agree to 40 digits are provably equal (a tie refutes a
     strict inequality: exp(x) > 1 + x at x = 0)."""
     difference = lhs - rhs  # symbolic only: `equals` guesses numerically, which is no proof
-    return difference == 0 or sp.simplify(difference) == 0
+    return difference == 0 or sp.simplify(to_exp(difference)) == 0  # softplus(0) = log 2
 
 
 def _decide(op: str, difference: sp.Float, scale: sp.Float) -> bool | None:
@@ -229,6 +230,7 @@ def _decide(op: str, difference: sp.Float, scale: sp.Float) -> bool | None:
 
 
 def _show(value: sp.Expr) -> str:
-    if value.is_Rational:
+    """Exact where the number is short; digits where a rational runs to hundreds of them."""
+    if value.is_Rational and len(str(value)) <= 24:
         return str(value)
     return f"{sp.N(value, 12)}"

@@ -27,7 +27,7 @@ class Rung:
     share: float  # of the remaining budget
 
 
-def _to_exp(expr: sp.Expr) -> sp.Expr:
+def to_exp(expr: sp.Expr) -> sp.Expr:
     """Every activation and hyperbolic function written with exp."""
     return (
         expr.rewrite(sigmoid, sp.exp)
@@ -39,7 +39,7 @@ def _to_exp(expr: sp.Expr) -> sp.Expr:
 
 
 def _exp_normal(expr: sp.Expr) -> sp.Expr:
-    expr = sp.powsimp(sp.expand(_to_exp(expr)), force=False)
+    expr = sp.powsimp(sp.expand(to_exp(expr)), force=False)
     return sp.cancel(sp.together(expr))
 
 
@@ -96,7 +96,7 @@ LADDER = (
     Rung("rewriting in exp", lambda e, d: _exp_normal(e), 0.25),
     Rung("sums in closed form", _sums, 0.3),
     Rung("piecewise cases", lambda e, d: _piecewise(e), 0.3),
-    Rung("simplify", lambda e, d: sp.simplify(_to_exp(e)), 0.6),
+    Rung("simplify", lambda e, d: sp.simplify(to_exp(e)), 0.6),
 )
 
 
