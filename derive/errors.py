@@ -52,3 +52,8 @@ class ClaimError(DeriveError, ValueError):
 
 class Unsupported(DeriveError, NotImplementedError):
     """A construct a strategy cannot handle; the engine moves on to the next strategy."""
+
+
+class MaybeSame(Unsupported):
+    """Two elements of a random sequence whose indices may be equal (g_t and g_1, g_i of
+    a sum and g_t): treating them as independent could prove something false."""

@@ -46,6 +46,19 @@ FALSE = [  # each must end refuted: a confirmed counterexample exists
     ("Sum(1, (i, 1, t)) <= 71", {"let": {"t": "positive integer"}}),
     ("Sum(i, (i, 1, n)) = n(n + 1)/2", {"let": {"n": "integer"}}),  # n = -2: 0 vs 1
     ("E[X^4] = 3 s^2", {"let": {"X": "random ~ symmetric(s)"}}),  # only for normal laws
+    # elements of a sequence whose indices may be equal are not independent
+    ("E[g_1 g_t] = E[g]^2", {"let": {"g": "random sequence ~ generic"}}),  # t = 1
+    ("E[g_t g_{2t}] = E[g]^2", {"let": {"g": "random sequence ~ generic"}}),  # t = 0
+    ("E[g_s g_{t+1}] = E[g]^2", {"let": {"g": "random sequence ~ generic"}, "assume": ["s != t"]}),
+    (
+        "E[g_t Sum(g_i, (i, 1, n))] = n E[g]^2",  # g_t is one of the g_i when 1 <= t <= n
+        {"let": {"g": "random sequence ~ generic", "n": "positive integer"}},
+    ),
+    (
+        "E[Sum(g_i, (i, 1, n)) Sum(g_j, (j, 1, n))] = n^2 E[g]^2",
+        {"let": {"g": "random sequence ~ generic", "n": "positive integer"}},
+    ),
+    ("E[g_r g_s g_t] = E[g]^3", {"let": {"g": "random sequence ~ generic"}, "assume": ["r != s"]}),
     ("softplus(z) - relu(z) < log(2)", {}),  # a tie at z = 0 that only rewriting shows
     ("sigmoid(z) + sigmoid(-z) > 1", {}),
     ("Sum(i, (i, 1, n)) != 5050", {"let": {"n": "positive integer"}}),  # n = 100, past the grid
@@ -84,6 +97,15 @@ TRUE = [  # each must hold (proved or verified)
         },
     ),
     ("Sum((-1)^i, (i, 1, 2n)) = 0", {"let": {"n": "positive integer"}}),  # 202 terms far out
+    ("E[g_t g_{t-1}] = E[g]^2", {"let": {"g": "random sequence ~ generic"}}),  # never equal
+    (
+        "E[Sum(g_i, (i, 1, n)) Sum(g_j, (j, 1, n))] = n E[g^2] + n(n - 1) E[g]^2",
+        {"let": {"g": "random sequence ~ generic", "n": "positive integer"}},
+    ),
+    (
+        "E[g_r g_s g_t] = E[g]^3",
+        {"let": {"g": "random sequence ~ generic"}, "assume": ["r != s", "s != t", "r != t"]},
+    ),
     ("E[X^2] = p", {"let": {"X": "random ~ Bernoulli(p)"}}),
     ("E[relu(X)] = 1/sqrt(2 pi)", {"let": {"X": "random ~ Normal(0, 1)"}}),
     ("Var(Sum(X_i, (i, 1, n))/n) = 1/n", {"let": {"X": "random sequence ~ Normal(0, 1)"}}),

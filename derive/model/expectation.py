@@ -19,7 +19,7 @@ from math import comb, factorial
 
 import sympy as sp
 
-from derive.errors import Unsupported
+from derive.errors import MaybeSame, Unsupported
 from derive.model.cases import collapse
 
 MAX_ENUMERATED_ATOMS = 12  # 2^12 Bernoulli outcomes
@@ -50,22 +50,61 @@ class Expect(sp.Function):
     """An expectation that moment algebra could not compute: estimated numerically."""
 
 
-def expectation(value: sp.Expr | sp.MatrixBase, randoms: dict[sp.Basic, RandomAtom]) -> sp.Basic:
+Distinct = frozenset[frozenset[str]]  # index pairs assumed different: {"s", "t + 1"}
+
+
+def expectation(
+    value: sp.Expr | sp.MatrixBase, randoms: dict[sp.Basic, RandomAtom], distinct: Distinct
+) -> sp.Basic:
+    """E[value]; raises MaybeSame where two elements of a sequence may be one variable."""
     if isinstance(value, sp.MatrixBase):
-        return sp.ImmutableMatrix(value.applyfunc(lambda e: expectation(e, randoms)))
+        return sp.ImmutableMatrix(value.applyfunc(lambda e: expectation(e, randoms, distinct)))
+    _check_different(value, randoms, distinct)
     try:
         return _expect(as_expr(value), randoms)
+    except MaybeSame:
+        raise
     except Unsupported:
         return Expect(value)
 
 
-def variance(value: sp.Expr | sp.MatrixBase, randoms: dict[sp.Basic, RandomAtom]) -> sp.Basic:
+def variance(
+    value: sp.Expr | sp.MatrixBase, randoms: dict[sp.Basic, RandomAtom], distinct: Distinct
+) -> sp.Basic:
     """Var(X) = E[X²] - E[X]²; for a random vector, its covariance matrix."""
     if isinstance(value, sp.MatrixBase):
         outer = value * value.T
-        mean = expectation(value, randoms)
-        return sp.ImmutableMatrix(expectation(outer, randoms) - mean * mean.T)
-    return sp.expand(expectation(value**2, randoms) - expectation(value, randoms) ** 2)
+        mean = expectation(value, randoms, distinct)
+        return sp.ImmutableMatrix(expectation(outer, randoms, distinct) - mean * mean.T)
+    return sp.expand(
+        expectation(value**2, randoms, distinct) - expectation(value, randoms, distinct) ** 2
+    )
+
+
+def _check_different(
+    value: sp.Expr, randoms: dict[sp.Basic, RandomAtom], distinct: Distinct
+) -> None:
+    """Moment algebra takes elements of a sequence with different indices as independent
+    variables. That is sound only where the indices cannot be equal: they differ by a
+    nonzero number (g_t, g_{t-1}), or are assumed different (s != t, or a case of the
+    coincidence split). Otherwise g_t and g_1, or g_t and the g_i of a sum over i, may
+    be one variable, and nothing exact can be said until the index has a value."""
+    indices: dict[sp.Basic, set[sp.Expr]] = defaultdict(set)
+    for atom in value.atoms(sp.Indexed):
+        law = randoms.get(atom)
+        if law is not None and law.family != "derived" and len(atom.indices) == 1:
+            indices[atom.base].add(atom.indices[0])
+    for base, found in indices.items():
+        for a, b in itertools.combinations(sorted(found, key=sp.default_sort_key), 2):
+            difference = a - b
+            if difference.is_number and difference != 0:
+                continue
+            if frozenset((str(a), str(b))) in distinct:
+                continue
+            raise MaybeSame(
+                f"{base}_{{{a}}} and {base}_{{{b}}} may be the same random variable "
+                f"({a} = {b} is possible): assume {a} != {b}, or give the index a value"
+            )
 
 
 def _expect(expr: sp.Expr, randoms: dict[sp.Basic, RandomAtom]) -> sp.Expr:

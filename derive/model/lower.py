@@ -703,10 +703,10 @@ class Lowering(Reading):
     # -- randomness ---------------------------------------------------------------------
 
     def _expectation(self, node: ast.Expectation) -> Value:
-        return expectation(self.lower(node.expr), self.found.randoms)
+        return expectation(self.lower(node.expr), self.found.randoms, self.context.distinct)
 
     def _variance(self, node: ast.Variance) -> Value:
-        return variance(self.lower(node.expr), self.found.randoms)
+        return variance(self.lower(node.expr), self.found.randoms, self.context.distinct)
 
 
 # -- helpers ------------------------------------------------------------------------------

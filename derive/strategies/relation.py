@@ -139,14 +139,15 @@ _NOT_SMOOTH = (
 def decide_statement(
     statement: Statement, *, seed: int, budget: Budget, trials: int = 200
 ) -> Verdict:
-    """Decide the statement, case by case where indices of a random sequence may coincide."""
+    """Decide the statement, case by case where indices of a random sequence may coincide
+    (each case splits again where indices in it may still coincide)."""
     split = coincidence.cases(statement)
     if split is None:
         return _decide_one(statement, seed=seed, budget=budget, trials=trials)
     verdicts: list[tuple[str, Verdict]] = []
     for i, case in enumerate(split):
         share = Budget(budget.remaining / (len(split) - i))
-        verdict = _decide_one(case.statement, seed=seed, budget=share, trials=trials)
+        verdict = decide_statement(case.statement, seed=seed, budget=share, trials=trials)
         if verdict.status is Status.REFUTED and verdict.counterexample is not None:
             values = case.assignment + verdict.counterexample.values  # s = t is part of it
             counterexample = replace(verdict.counterexample, values=values)
@@ -192,6 +193,7 @@ def _decide_instances(
     unsupported = ""
     try:
         structural = structural_integers(statement)
+        structural += sorted(coincidence.undetermined(statement) - set(structural))
         numeric_grid = _numeric_grid(statement, structural)
         proof_grid = [dict(s) for s in statement.sizes]
         try:
