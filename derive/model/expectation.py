@@ -261,6 +261,8 @@ def _non_polynomial(
             mirrored = expr.xreplace({atom: -atom})
             folded = sp.piecewise_fold(((expr + mirrored) / 2).rewrite(sp.Piecewise))
             folded = collapse(sp.piecewise_fold(folded))
+            if not folded.has(sp.Piecewise):  # σ(x) + σ(-x) = 1 shows only in exp form
+                folded = sp.cancel(sp.together(folded.rewrite(sp.exp)))
             polynomial = _as_polynomial(folded, atoms)
             if polynomial is not None:
                 return _expect(folded, randoms)

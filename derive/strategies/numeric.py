@@ -209,6 +209,7 @@ class Problem:
             {randoms[a].name for a in randoms} | {n for n, _ in self.moment_symbols.values()}
         )
         self._compiled: list[tuple[object, object]] | None = None
+        self._quadratures: dict[tuple, tuple[float, float] | None] = {}
 
     # -- concrete functions --------------------------------------------------------------
 
@@ -369,10 +370,13 @@ class Problem:
         if fixed.has(sp.zoo, sp.nan):  # a division by zero at this point: it says nothing
             return math.nan, math.inf
         if len(atoms) == 1 and not singular(fixed, atoms):  # quadrature, not sampling
-            exact_fn = sp.lambdify(atoms, fixed, modules=[_MPMATH_FUNCTIONS, "mpmath"])
-            result = point.laws[self.randoms[atoms[0]].name].expect(exact_fn)
-            if result is not None:
-                return result
+            law = point.laws[self.randoms[atoms[0]].name]
+            key = (fixed, atoms[0], law)  # the same integral at every point that fixes nothing
+            if key not in self._quadratures:
+                exact_fn = sp.lambdify(atoms, fixed, modules=[_MPMATH_FUNCTIONS, "mpmath"])
+                self._quadratures[key] = law.expect(exact_fn)
+            if self._quadratures[key] is not None:
+                return self._quadratures[key]
         fn = sp.lambdify(atoms, fixed, modules=[_NUMPY_FUNCTIONS, "numpy"])
         samples = [point.laws[self.randoms[a].name].sample(self.rng, draws) for a in atoms]
         with np.errstate(all="ignore"):
