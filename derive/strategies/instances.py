@@ -1,18 +1,26 @@
-"""A statement read and lowered at one size assignment: the input of every strategy."""
+"""A statement read and lowered at one size assignment: the input of every strategy.
+
+`Instances` builds each size assignment once (and its numeric problem once) for all the
+strategies that decide one statement; `with_series` turns `a = b + O(η^k)` into the
+vanishing of Taylor coefficients.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import sympy as sp
 
+from derive.budget import Budget, BudgetExceeded, deadline
 from derive.claim import Statement
-from derive.errors import TypeCheckError, UndefinedEverywhere
+from derive.errors import DeriveError, TypeCheckError, UndefinedEverywhere, Unsupported
 from derive.model import ast
+from derive.model.functions import relu
 from derive.model.lower import Condition, Identity, Lowered, Lowering, Value
 from derive.model.types import Context, Random, Scalar, Sequence
 from derive.parsing import parse_statement
-from derive.strategies.numeric import Pair, pairs_of
+from derive.strategies.numeric import Pair, Problem, pairs_of
 
 
 @dataclass
@@ -202,3 +210,109 @@ def structural_integers(statement: Statement) -> list[str]:
     for node, params in nodes:
         walk(node, "", params)
     return sorted(names)
+
+
+class Instances:
+    """Lowered instances by size assignment, built once."""
+
+    def __init__(self, statement: Statement) -> None:
+        self.statement = statement
+        self._built: dict[tuple[tuple[str, int], ...], Instance] = {}
+        self._problems: dict[tuple[tuple[str, int], ...], Problem] = {}
+        self._slow: set[tuple[tuple[str, int], ...]] = set()
+        self.skipped: list[str] = []  # sizes too slow to build, said in the verdict
+
+    @property
+    def built(self) -> dict[tuple[tuple[str, int], ...], Instance]:
+        return self._built
+
+    def problem(
+        self, sizes: dict[str, int], rng: np.random.Generator, budget: Budget
+    ) -> Problem | None:
+        """The numeric problem at these sizes, compiled once for screening and trials;
+        None when building it would take more than a quarter of what is left (symbolic
+        instances grow fast with the size: inverting a 7×7 symbolic matrix)."""
+        key = tuple(sorted(sizes.items()))
+        if key in self._slow:
+            return None
+        if key not in self._problems:
+            try:
+                with deadline(budget.share(0.25)):
+                    instance = self.get(sizes)
+                    self._problems[key] = Problem(
+                        instance.pairs, instance.found.scalars, instance.found.randoms, rng
+                    )
+            except UndefinedEverywhere:
+                if not sizes:
+                    raise
+                self._slow.add(key)  # Σ/n at n = 0: outside the statement's domain
+                return None
+            except RecursionError:  # a recurrence unrolled 100 deep: said, like a slow size
+                if not sizes:
+                    raise
+                self._slow.add(key)
+                self.skipped.append(describe_sizes(sizes))
+                return None
+            except BudgetExceeded:
+                if budget.remaining < 0.1:
+                    raise  # the whole budget is spent, not just this size's share
+                self._slow.add(key)
+                self.skipped.append(describe_sizes(sizes))
+                return None
+        return self._problems[key]
+
+    def get(self, sizes: dict[str, int]) -> Instance:
+        key = tuple(sorted(sizes.items()))
+        if key not in self._built:
+            self._built[key] = with_series(build(self.statement, sizes), self.statement)
+        return self._built[key]
+
+
+def with_series(instance: Instance, statement: Statement) -> Instance:
+    """`a = b + O(eta^k)`: the Taylor coefficients of a - b below order k vanish."""
+    if statement.up_to is None:
+        return instance
+    name, order = statement.up_to
+    eta = next((s for s in instance.found.scalars if s.name == name), None)
+    if eta is None:
+        raise DeriveError(f"up_to names '{name}', which the statement does not use")
+    pairs = []
+    for pair in instance.pairs:
+        difference = pair.lhs - pair.rhs
+        rough = [f for f in difference.atoms(*_NOT_SMOOTH) if f.has(eta)]
+        if rough:  # |η| = O(η²) is false, yet every derivative of |η| at 0 "vanishes"
+            raise Unsupported(
+                f"up to O({name}^{order}) needs sides that are smooth in {name}; {rough[0]} is not"
+            )
+        for k in range(order):
+            coefficient = sp.diff(difference, eta, k).subs(eta, 0)
+            if coefficient.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+                raise Unsupported(f"the Taylor coefficient of {name}^{k} is not finite")
+            pairs.append(
+                Pair("=", coefficient, sp.S.Zero, f"{pair.label} coefficient of {name}^{k}")
+            )
+    instance.pairs = pairs
+    return instance
+
+
+_NOT_SMOOTH = (
+    sp.Abs,
+    sp.Max,
+    sp.Min,
+    sp.Piecewise,
+    sp.Heaviside,
+    sp.sign,
+    sp.floor,
+    sp.ceiling,
+    relu,
+)
+
+
+def checked_sizes(grid: list[dict[str, int]], instances: Instances) -> tuple[str, ...]:
+    described = (describe_sizes(s) for s in grid if s)
+    return tuple(d for d in described if d not in instances.skipped)
+
+
+def describe_sizes(sizes: dict[str, int] | tuple) -> str:
+    items = sizes.items() if isinstance(sizes, dict) else sizes
+    return ", ".join(f"{k} = {v}" for k, v in items)
