@@ -50,9 +50,10 @@ def check_steps(
     results: list[StepResult] = []
     written: list[Written] = []
     previous_rhs: ast.Node | None = None
+    own: set[str] = set()  # names the student's own lines defined: each may be bound again
     for text in texts:
         try:
-            links, definition = _read_step(text, previous_rhs, context, latex)
+            links, definition = _read_step(text, previous_rhs, context, own, latex)
         except DeriveError as exc:
             listed = list_answer(text)
             if listed is not None:
@@ -71,6 +72,7 @@ def check_steps(
             continue
         if definition is not None:
             context = context.extend(definitions=(definition.definition,))
+            own.add(definition.definition.name)
             written.append(Written(definition.relation, text))  # `s = γ/‖u‖` may be the answer
             if not links:
                 reason = f"defines {definition.definition.name}"
@@ -97,11 +99,18 @@ class _Defined:
 
 
 def _read_step(
-    text: str, previous_rhs: ast.Node | None, context: Context, latex: bool | None = None
+    text: str,
+    previous_rhs: ast.Node | None,
+    context: Context,
+    own: set[str],
+    latex: bool | None = None,
 ) -> tuple[list[ast.Relation], _Defined | None]:
     """The relations of one step to check, and the definition it makes, if any:
     `w := ...`, `let w = ...`, or `L_reg = ...` naming something the context does not
-    know yet (in a chain `mu_1 = 30/12 = 2.50` the first link defines, the rest are checked)."""
+    know yet (in a chain `mu_1 = 30/12 = 2.50` the first link defines, the rest are checked).
+    A name the student's own work defined (`own`) is bound again by `name = ...`: sample 2's
+    `μ = 18/6` is a new μ, not a claim that it equals sample 1's. A name the key defines
+    or declares is never bound again: `w := ...` against the key's w is checked."""
     stripped = DEFINITION_WORDS.sub("", _LABELS.sub("", text, count=1), count=1)
     is_definition_word = DEFINITION_WORDS.match(_LABELS.sub("", text, count=1)) is not None
     if _CONTINUATION.match(stripped) and previous_rhs is not None:
@@ -114,11 +123,32 @@ def _read_step(
         return [], None
     found = links(node)
     first = found[0]
+    if first.op in (":=", "=") and _defined_by_key(first, context, own):
+        return [ast.Relation("=", first.lhs, first.rhs), *found[1:]], None
     if first.op == ":=" or (
-        first.op == "=" and (is_definition_word or _introduces(first, context))
+        first.op == "="
+        and (is_definition_word or _introduces(first, context) or _rebinds(first, own))
     ):
         return found[1:], _Defined(_definition(first), ast.Relation("=", first.lhs, first.rhs))
     return found, None
+
+
+def _rebinds(node: ast.Relation, own: set[str]) -> bool:
+    """`μ = 18/6` where the student's own earlier line defined μ."""
+    try:
+        name = _definition(node).name
+    except DeriveError:
+        return False
+    return name in own and name not in ast.names(node.rhs)  # `t = t + 1` is no binding
+
+
+def _defined_by_key(node: ast.Relation, context: Context, own: set[str]) -> bool:
+    """A definition of a name the question's key defines (and the student did not)."""
+    try:
+        name = _definition(node).name
+    except DeriveError:
+        return False
+    return name not in own and context.definition(name) is not None
 
 
 def _chain_summary(links: list[ast.Relation]) -> ast.Relation | None:
