@@ -280,6 +280,29 @@ def test_a_wrong_statistic_is_incorrect() -> None:
     assert result.final.status is FinalStatus.INCORRECT
 
 
+def test_a_name_the_student_defined_is_bound_again_per_case() -> None:
+    """001 Q4.1: each sample gets its own μ; sample 2's μ = 18/6 is no claim about sample 1's."""
+    steps = (
+        r"sample1: \mu = 12/6 = 2.00",
+        r"sample2: \mu = 18/6 = 3.00",
+        r"sample: 2: channel: 2: \mu = 10/3 = 3.33",
+        r"\mu = 8/3 = 2.66",  # truncated rather than rounded, as students write it
+        r"\mu = 7/3 = 2.50",  # the link of this line is wrong, whatever μ was before
+    )
+    result = grade("ift6135-a2-2021", "4.1", steps=steps)
+    statuses = [s.status for s in result.steps]
+    assert statuses == [StepStatus.VALID] * 4 + [StepStatus.INVALID]
+
+
+def test_a_definition_of_a_name_the_key_defines_is_checked() -> None:
+    """The key defines w = γu/‖u‖: a student's `w := ...` is checked against it, never
+    silently put in its place."""
+    right = grade("ift6135-a2-2021", "4.2", steps=(r"w := \gamma \frac{u}{\|u\|}",))
+    wrong = grade("ift6135-a2-2021", "4.2", steps=(r"w := \frac{u}{\|u\|}",))
+    assert right.steps[0].status is StepStatus.VALID
+    assert wrong.steps[0].status is StepStatus.INVALID
+
+
 def test_seed_001_expectation_step_is_invalid_and_its_answer_correct() -> None:
     result = grade(
         "ift6135-a2-2021",

@@ -4,6 +4,8 @@ statement the engine cannot read gets a clear error, not an internal one."""
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import pytest
 import sympy as sp
 
@@ -232,3 +234,33 @@ def test_internal_errors_and_timeouts_are_never_cached(tmp_path) -> None:
     assert cache.get("a" * 64) is None and cache.get("b" * 64) is None
     kept = cache.get("c" * 64)
     assert kept is not None and kept.scope == Scope(((("n", 1),),))
+
+
+KEEPS = {  # each scalar hypothesis, checked by hand at a counterexample
+    "abs(x) <= 1": lambda v: abs(v["x"]) <= 1,
+    "a <= 1": lambda v: v["a"] <= 1,
+    "b <= 1": lambda v: v["b"] <= 1,
+}
+
+
+@pytest.mark.parametrize(
+    ("statement", "given", "expected"),
+    [
+        ("x^2 <= 1", ["abs(x) <= 1"], HOLDS),
+        ("x^2 < 1", ["abs(x) <= 1"], {Status.REFUTED}),  # x = 1 keeps the hypothesis
+        ("a + b <= 2", ["a <= 1", "b <= 1"], HOLDS),
+        ("a b <= 1", ["a <= 1", "b <= 1"], {Status.REFUTED}),  # a = -1, b = -2 keeps both
+        # no point found that keeps ‖W‖ = 1/2: not decided, and never refuted at one that breaks it
+        ("norm(W u) <= norm(u)/2", ["norm(W) = 1/2"], {Status.UNKNOWN, Status.VERIFIED}),
+        ("norm(W u) <= norm(u)/3", ["lambda_max(transpose(W) W) <= 1/4"], {Status.REFUTED}),
+    ],
+)
+def test_a_counterexample_keeps_every_hypothesis(
+    statement: str, given: list[str], expected: set[Status]
+) -> None:
+    let = {"W": "matrix(n, n)", "u": "vector(n)"} if "W" in statement else {}
+    verdict = verdict_of(statement, given=given, let=let)
+    assert verdict.status in expected, verdict.summary or verdict.reason
+    if verdict.counterexample is not None and not let:
+        point = {name: Fraction(value) for name, value in verdict.counterexample.values}
+        assert all(KEEPS[hypothesis](point) for hypothesis in given), point

@@ -18,8 +18,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from derive.claim import build_context
+from derive.claim import build_context, distinct_names
+from derive.errors import ParseError
 from derive.model.types import Context, Decl
+from derive.parsing.declarations import parse_assumption
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,7 @@ class Question:
     label: str
     points: float
     context: Context = field(default_factory=Context)
-    facts: tuple[str, ...] = ()  # granted equations, used as rewriting rules
+    facts: tuple[str, ...] = ()  # granted relations: equations rewrite; all hold at counterexamples
     answers: tuple[Answer, ...] = ()
     answer_share: float = 0.5  # of the points, for the final answer; the rest for the steps
     shows: str | None = None  # the id of the claim this question asks to show
@@ -91,12 +93,13 @@ def question(
         answer = [answer]
     for item in answer or ():
         answers.append(item if isinstance(item, Answer) else Answer(item, quantity))
-    context = build_context(let, where, assume)
+    domains, granted = _split_assumptions(assume)
+    context = build_context(let, where, domains)
     return Question(
         label,
         points,
         context,
-        tuple(facts),
+        (*facts, *granted),
         tuple(answers),
         answer_share,
         shows,
@@ -105,6 +108,22 @@ def question(
         notes,
         tuple((name, tuple(values)) for name, values in (sizes or {}).items()),
     )
+
+
+def _split_assumptions(assume: Iterable[str]) -> tuple[list[str], list[str]]:
+    """Assumptions about names (`x > 0`, `s != t`) restrict their domains; any other
+    relation the question grants (`lambda_max(transpose(W) W) <= delta^2/gamma^2`,
+    `norm(W) = 1/2`) is a fact: counterexamples must keep it."""
+    domains: list[str] = []
+    granted: list[str] = []
+    for text in assume:
+        try:
+            if distinct_names(text) is None:
+                parse_assumption(text)
+            domains.append(text)
+        except ParseError:
+            granted.append(text)
+    return domains, granted
 
 
 def key(name: str, title: str, *, source: str, questions: Iterable[Question]) -> AnswerKey:

@@ -46,7 +46,7 @@ def closed_form_problem(
         return None
     if not any(p.lhs.has(*bounds) or p.rhs.has(*bounds) for p in pairs):
         return None
-    problem = Problem(pairs, scalars, {}, rng)
+    problem = Problem(pairs, scalars, {}, rng, instance.given)
     try:  # a closed form numpy cannot evaluate (harmonic(n)) is no help to the search
         problem.evaluate_batch(problem.simple_points(1))
     except (NameError, TypeError, ValueError):

@@ -29,6 +29,7 @@ class Instance:
     pairs: list[Pair]
     found: Lowered
     sides: list[tuple[str, Value, Value]] = field(default_factory=list)
+    given: list[Pair] = field(default_factory=list)  # hypotheses a counterexample must keep
 
 
 def relations(statement: Statement) -> list[ast.Relation]:
@@ -53,12 +54,17 @@ def links_of(node: ast.Node) -> list[ast.Relation]:
     raise TypeCheckError("not a statement: write a relation such as a = b or a <= b")
 
 
+HYPOTHESIS_OPS = ("=", "<=", "<", ">=", ">", "!=")
+
+
 def hypotheses(statement: Statement) -> list[ast.Relation]:
+    """What the question grants: equations rewrite the statement (g_{t-1} = σ(h_{t-1})),
+    and every hypothesis, equation or inequality, must hold at a counterexample."""
     found = []
     for text in statement.given:
         for link in relations(Statement(text, statement.context)):
-            if link.op != "=":
-                raise TypeCheckError(f"a hypothesis must be an equation: {text}")
+            if link.op not in HYPOTHESIS_OPS:
+                raise TypeCheckError(f"a hypothesis must be an equation or inequality: {text}")
             found.append(link)
     return found
 
@@ -81,11 +87,20 @@ def build(
         unfold_to if unfold_to is not None else _unfold_floor(lowering, [*links, *givens])
     )
     rules: dict[sp.Basic, sp.Basic] = {}
-    for given in givens:
-        left, right = _sides(lowering, given)
-        for pair in pairs_of("=", left, right):
+    lowered = [(given.op, *_sides(lowering, given)) for given in givens]
+    for op, left, right in lowered:
+        for pair in pairs_of("=", left, right) if op == "=" else ():
             if not pair.lhs.is_number:  # E[x] = 0 with x whitened is already 0: nothing to rewrite
                 rules[pair.lhs] = pair.rhs
+    # substituting g_{t-1} := σ(h_{t-1}) makes that equation hold everywhere; ‖W‖ = 1/2,
+    # whose left side is no variable, still has to be kept by every point
+    substituted = {k: v for k, v in rules.items() if isinstance(k, sp.Symbol | sp.Indexed)}
+    conditions = [
+        pair
+        for op, left, right in lowered
+        for pair in pairs_of(op, _rewrite(left, substituted), _rewrite(right, substituted))
+        if not (pair.op == "=" and pair.lhs == pair.rhs)
+    ]
     sides = []
     pairs: list[Pair] = []
     for link in links:
@@ -94,7 +109,7 @@ def build(
             left, right = _rewrite(left, rules), _rewrite(right, rules)
         sides.append((link.op, left, right))
         pairs.extend(pairs_of(link.op, left, right, domains))
-    return Instance(sizes, pairs, lowering.found, sides)
+    return Instance(sizes, pairs, lowering.found, sides, conditions)
 
 
 def _sides(lowering: Lowering, link: ast.Relation) -> tuple[Value, Value]:
@@ -215,8 +230,11 @@ def structural_integers(statement: Statement) -> list[str]:
 class Instances:
     """Lowered instances by size assignment, built once."""
 
-    def __init__(self, statement: Statement) -> None:
+    def __init__(self, statement: Statement, *, conditions: bool = True) -> None:
         self.statement = statement
+        # False: hypotheses only rewrite, and points need not keep them (a first pass:
+        # what holds at every point holds where the hypotheses do)
+        self.conditions = conditions
         self._built: dict[tuple[tuple[str, int], ...], Instance] = {}
         self._problems: dict[tuple[tuple[str, int], ...], Problem] = {}
         self._slow: set[tuple[tuple[str, int], ...]] = set()
@@ -239,8 +257,13 @@ class Instances:
             try:
                 with deadline(budget.share(0.25)):
                     instance = self.get(sizes)
+                    found = instance.found
                     self._problems[key] = Problem(
-                        instance.pairs, instance.found.scalars, instance.found.randoms, rng
+                        instance.pairs,
+                        found.scalars,
+                        found.randoms,
+                        rng,
+                        instance.given if self.conditions else (),
                     )
             except UndefinedEverywhere:
                 if not sizes:

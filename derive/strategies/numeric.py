@@ -182,14 +182,18 @@ class Problem:
         scalars: dict[sp.Symbol, Domain],
         randoms: dict[sp.Basic, RandomAtom],
         rng: np.random.Generator,
+        given: list[Pair] | tuple[Pair, ...] = (),
     ) -> None:
         self.rng = rng
         self.randoms = randoms
-        self.functions = _concrete_functions(pairs, rng)
         self.pairs = pairs  # undefined functions stay: compiled code calls numpy versions
-        expressions = [e for p in self.pairs for e in (p.lhs, p.rhs)]
+        # hypotheses (`λ1(WᵀW) <= δ²/γ²`): a point that breaks one says nothing
+        self.given = list(given)
+        self._evaluated = [*self.pairs, *self.given]
+        self.functions = _concrete_functions(self._evaluated, rng)
+        expressions = [e for p in self._evaluated for e in (p.lhs, p.rhs)]
         # the domain's atoms too: sqrt(x)/sqrt(x) is 1 to sympy, yet x must be drawn
-        expressions += [c.argument for p in self.pairs for s in (0, 1) for c in p.domain(s)]
+        expressions += [c.argument for p in self._evaluated for s in (0, 1) for c in p.domain(s)]
         atoms: set[sp.Basic] = set()
         for expr in expressions:
             atoms |= _free_atoms(expr)
@@ -210,6 +214,7 @@ class Problem:
         )
         self._compiled: list[tuple[object, object]] | None = None
         self._quadratures: dict[tuple, tuple[float, float] | None] = {}
+        self.outside_given = 0  # points evaluated that broke a hypothesis
 
     # -- concrete functions --------------------------------------------------------------
 
@@ -282,19 +287,30 @@ class Problem:
     # -- float evaluation ----------------------------------------------------------------
 
     def evaluate_batch(self, points: list[Point]) -> np.ndarray:
-        """Array (points, pairs, 3) of lhs, rhs and Monte-Carlo standard error."""
+        """Array (points, pairs, 3) of lhs, rhs and Monte-Carlo standard error; both sides
+        nan at a point that breaks a hypothesis (it is outside what the statement is about)."""
+        out = self._evaluate_all(points)
+        if self.given:
+            broken = np.zeros(len(points), dtype=bool)
+            for j, pair in enumerate(self.given, start=len(self.pairs)):
+                broken |= ~_holds_in_floats(pair.op, out[:, j, 0], out[:, j, 1])
+            out[broken, : len(self.pairs), :2] = np.nan
+            self.outside_given += int(broken.sum())
+        return out[:, : len(self.pairs), :]
+
+    def _evaluate_all(self, points: list[Point]) -> np.ndarray:
+        """The statement's pairs and then the hypotheses' pairs."""
+        count = len(self._evaluated)
         if self.per_point or not points:
             rows = [
-                self._evaluate_slowly(p)
-                if p.valid
-                else [(math.nan, math.nan, 0.0)] * len(self.pairs)
+                self._evaluate_slowly(p) if p.valid else [(math.nan, math.nan, 0.0)] * count
                 for p in points
             ]
-            return np.array(rows, dtype=float).reshape(len(points), len(self.pairs), 3)
+            return np.array(rows, dtype=float).reshape(len(points), count, 3)
         if self._compiled is None:
             args = [*self.free, *self.random_atoms, *self.moment_symbols]
-            flat = [e for p in self.pairs for e in (p.lhs, p.rhs)]
-            flat += [c.argument for p in self.pairs for side in (0, 1) for c in p.domain(side)]
+            flat = [e for p in self._evaluated for e in (p.lhs, p.rhs)]
+            flat += [c.argument for p in self._evaluated for side in (0, 1) for c in p.domain(side)]
             self._compiled = _compile(args, flat, self.numpy_functions)
         columns = [
             np.array([float(p.values[a]) for p in points]) for a in (*self.free, *self.random_atoms)
@@ -303,11 +319,11 @@ class Problem:
             np.array([float(p.laws[name].moment(k)) for p in points])
             for name, k in self.moment_symbols.values()
         ]
-        out = np.zeros((len(points), len(self.pairs), 3))
+        out = np.zeros((len(points), count, 3))
         with np.errstate(all="ignore"):
             values = self._compiled(*columns)
-            guards = iter(values[2 * len(self.pairs) :])
-            for j, pair in enumerate(self.pairs):
+            guards = iter(values[2 * count :])
+            for j, pair in enumerate(self._evaluated):
                 for side in (0, 1):
                     column = np.broadcast_to(values[2 * j + side], (len(points),)).copy()
                     for _ in pair.domain(side):  # not real where a root's argument < 0
@@ -324,7 +340,7 @@ class Problem:
         """Point by point through sympy: for Monte-Carlo expectations and matrix norms."""
         substitution = self._float_substitution(point)
         results = []
-        for pair in self.pairs:
+        for pair in self._evaluated:
             lhs, lhs_error = self._float(pair.lhs, substitution, point)
             rhs, rhs_error = self._float(pair.rhs, substitution, point)
             sides = [lhs, rhs]
@@ -429,6 +445,22 @@ class Problem:
             value = _exact_matrix_functions(concrete.xreplace(substitution))
             sides.append(value.doit() if value.has(sp.Sum, sp.Product) else value)
         return sides[0], sides[1]
+
+
+def _holds_in_floats(op: str, lhs: np.ndarray, rhs: np.ndarray) -> np.ndarray:
+    """Where a hypothesis holds in floating point, with a little slack so that a point on
+    its boundary is kept for the exact check (which alone decides)."""
+    with np.errstate(all="ignore"):
+        slack = 1e-9 * np.maximum(1.0, np.maximum(np.abs(lhs), np.abs(rhs)))
+        match op:
+            case "=":
+                return np.abs(lhs - rhs) <= slack
+            case "!=":
+                return np.abs(lhs - rhs) > 0
+            case "<=" | "<":
+                return lhs <= rhs + slack
+            case _:
+                return lhs >= rhs - slack
 
 
 HEAVY_TAIL_SHARE = 0.1

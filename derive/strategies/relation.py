@@ -61,6 +61,15 @@ def decide_statement(
 
 
 def _decide_one(statement: Statement, *, seed: int, budget: Budget, trials: int = 200) -> Verdict:
+    """With hypotheses, first as if every point counted: a step that holds everywhere
+    holds where they do (‖AB‖ ≤ ‖A‖‖B‖ needs no bound on W). Only if that fails is it
+    decided again with counterexamples that must keep every hypothesis."""
+    if statement.given:
+        first = Instances(statement, conditions=False)
+        share = Budget(budget.remaining / 2)
+        verdict = _decide_instances(statement, first, seed=seed, budget=share, trials=trials)
+        if verdict.status.holds:
+            return replace(verdict, reading=_reading(first))
     instances = Instances(statement)
     verdict = _decide_instances(statement, instances, seed=seed, budget=budget, trials=trials)
     return replace(verdict, reading=_reading(instances))

@@ -135,7 +135,15 @@ UNDECIDED = "undecided"  # exact evaluation was impossible or indecisive
 
 def confirm(problem: Problem, point: Point, pair: Pair, budget: Budget) -> Failure | str:
     """Re-evaluate exactly (or at 60 and 100 digits): a confirmed Failure, or HOLDS where
-    the float evaluation was wrong, or UNDECIDED."""
+    the float evaluation was wrong, or UNDECIDED; OUTSIDE where the point breaks a
+    hypothesis, or exact evaluation cannot show that it keeps every one."""
+    for hypothesis in problem.given:
+        if _evaluate_exactly(problem, point, hypothesis, budget) != HOLDS:
+            return OUTSIDE  # a counterexample must satisfy everything the question grants
+    return _evaluate_exactly(problem, point, pair, budget)
+
+
+def _evaluate_exactly(problem: Problem, point: Point, pair: Pair, budget: Budget) -> Failure | str:
     try:
         with deadline(max(0.05, min(budget.remaining, 5.0))):
             sides = problem.exact_sides(pair, point)

@@ -100,7 +100,7 @@ def verify(
     steps: tuple[str, ...],
 ) -> Verdict:
     per_size = max(20, trials // len(grid))
-    total, worst, undecided = 0, 0.0, 0
+    total, worst, undecided, outside_given = 0, 0.0, 0, 0
     out_of_time = False
     for sizes in grid:
         if budget.remaining <= 0.05:
@@ -122,6 +122,7 @@ def verify(
             return refuted(found, problem, sizes)
         total += found[0]
         undecided += found[1]
+        outside_given += problem.outside_given
         spot = _spot_check(problem, points[:SPOT_CHECKS], budget)
         if spot is not None:
             return refuted(spot, problem, sizes)
@@ -147,9 +148,15 @@ def verify(
             seed=seed,
         )
     if total < 10:
-        reason = "time budget spent before" if out_of_time else "too few points where both sides"
+        if out_of_time:
+            reason = "time budget spent before enough numeric trials"
+        elif outside_given:  # not checked: it depends on what the question grants
+            granted = "; ".join(instances.statement.given)
+            reason = f"depends on the hypotheses ({granted}): too few points found that keep them"
+        else:
+            reason = "too few points where both sides are defined"
         return unknown(
-            f"{reason} enough numeric trials" if out_of_time else f"{reason} are defined",
+            reason,
             "numeric",
             trials=evidence,
             steps=steps,
