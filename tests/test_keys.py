@@ -294,6 +294,22 @@ def test_a_name_the_student_defined_is_bound_again_per_case() -> None:
     assert statuses == [StepStatus.VALID] * 4 + [StepStatus.INVALID]
 
 
+def test_a_step_that_uses_the_question_s_hypotheses_is_never_invalid() -> None:
+    """001 Q1.2 grants λ1(WᵀW) ≤ δ²/γ² and ‖Dσ‖ ≤ γ: a step that uses them is valid or not
+    checked ('depends on the hypotheses'), never refuted at a point that breaks them."""
+    norm_of_jacobian = r"\left\| \frac{\partial h_t}{\partial h_{t-1}} \right\|"
+    steps = (
+        norm_of_jacobian + r" \le ||W|| \cdot \left\| \frac{\partial \sigma(h_{t-1})}"
+        r"{\partial h_{t-1}} \right\|",
+        norm_of_jacobian + r" \le \frac{\delta}{\gamma} \cdot \gamma",
+    )
+    result = grade("ift6135-a2-2021", "1.2", steps=steps)
+    assert result.steps[0].status is StepStatus.VALID  # holds for every W: no hypothesis needed
+    assert result.steps[1].status is not StepStatus.INVALID
+    if result.steps[1].status is StepStatus.NOT_CHECKED:
+        assert "depends on the hypotheses" in result.steps[1].reason
+
+
 def test_a_definition_of_a_name_the_key_defines_is_checked() -> None:
     """The key defines w = γu/‖u‖: a student's `w := ...` is checked against it, never
     silently put in its place."""
