@@ -166,6 +166,17 @@ def test_coinciding_indices_name_the_case_in_the_counterexample() -> None:
     assert ("s", "t") in verdict.counterexample.values
 
 
+def test_an_entry_with_an_index_summed_nowhere_is_not_read_as_a_name() -> None:
+    """004 Q2a writes Σ_i Σ_j |X_ij - A_ik B_kj|²: A_ik is an entry of A, not a new scalar,
+    and its k is summed nowhere; refuting at A_ik = -1, A = [[0]] was a false alarm."""
+    let = {"A": "matrix(m, r)", "B": "matrix(r, n)", "X": "matrix(m, n)"}
+    implicit = "Sum(Sum(abs(X_{ij} - A_{ik} B_{kj})^2, (j, 1, n)), (i, 1, m)) = norm(X - A B, F)^2"
+    explicit = implicit.replace("A_{ik} B_{kj}", "Sum(A_{ik} B_{kj}, (k, 1, r))")
+    unread = verdict_of(implicit, let=let)
+    assert unread.status is Status.ERROR and "not summed" in unread.reason
+    assert verdict_of(explicit, let=let).status is Status.PROVED
+
+
 def test_misspelt_builtin_suggests_the_builtin() -> None:
     verdict = verdict_of("sigmod(x) = 1/(1 + exp(-x))")
     assert verdict.status is Status.ERROR and "did you mean sigmoid?" in verdict.reason

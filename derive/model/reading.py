@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from derive.errors import Unsupported
 from derive.model import ast
 from derive.model.types import Context, Definition, Function, Matrix, Scalar, Vector
 from derive.vocabulary import BY_NAME, CONSTANTS, DEFAULT_ACTIVATIONS, GREEK_COMMANDS
@@ -79,11 +80,15 @@ class Reading:
         used = ast.names(node.index)
         if isinstance(node.index, ast.Name) and len(node.index.name) == 2:
             used |= set(node.index.name)  # X_{ij}
-        return (
-            bool(used)
-            and all(name in self.bound for name in used if len(name) == 1)
-            and any(name in self.bound for name in used)
-        )
+        letters = {name for name in used if len(name) == 1}
+        summed = letters & set(self.bound)
+        if summed and letters - summed:  # A_{ik} inside Σ_i, k summed nowhere
+            free = ", ".join(sorted(letters - summed))
+            raise Unsupported(
+                f"{node.base}_{{{node.label}}} is an entry whose index {free} is not summed: "
+                f"write the sum over {free} (repeated indices are not summed implicitly)"
+            )
+        return bool(summed)
 
     def _applied_power(self, factor: ast.Node) -> tuple[str, ast.Node | None] | None:
         """(f, k) for a factor `f^k` (or `f`, k None) whose f this statement applies as a
