@@ -18,8 +18,10 @@ from derive.grading.check import grade_submission
 from derive.grading.key import AnswerKey, Question
 from derive.grading.results import FinalStatus, StepStatus
 from derive.grading.submission import QuestionAnswer, Submission
+from derive.model import ast
 from derive.parsing import parse_expression, parse_statement
 from derive.registry import find_key, load_keys, load_library
+from derive.strategies.instances import HYPOTHESIS_OPS
 from derive.verdict import Status
 
 SETTINGS = Settings(timeout=60)
@@ -84,7 +86,8 @@ def test_answers_and_facts_read_as_mathematics(key: AnswerKey, question: Questio
             if quantity.strip():
                 parse_expression(quantity.strip())
     for fact in question.facts:
-        assert parse_statement(fact).op == "="  # a granted equation, used as a rewriting rule
+        granted = parse_statement(fact)  # an equation rewrites; every relation holds at points
+        assert isinstance(granted, ast.Relation) and granted.op in HYPOTHESIS_OPS, fact
 
 
 def test_every_cited_claim_is_in_the_library() -> None:

@@ -638,14 +638,24 @@ def _exact_matrix_functions(expr: sp.Expr) -> sp.Expr:
         if matrix.shape[0] > 2:  # exact eigenvalues of larger matrices cost too much
             return _high_precision(e, matrix)
         if isinstance(e, OperatorNorm):
-            return sp.sqrt(_largest((matrix.T * matrix).eigenvals()))
+            return sp.sqrt(_largest(_eigenvalues(matrix.T * matrix)))
         if isinstance(e, LambdaMax):
-            return _largest(((matrix + matrix.T) / 2).eigenvals())
+            return _largest(_eigenvalues((matrix + matrix.T) / 2))
         if isinstance(e, SpectralRadius):
-            return _largest({sp.Abs(v): 1 for v in matrix.eigenvals()})
+            return _largest([sp.Abs(v) for v in _eigenvalues(matrix)])
         return e
 
     return expr.replace(lambda e: isinstance(e, NUMERIC_MATRIX_FUNCTIONS), exact)
+
+
+def _eigenvalues(matrix: sp.Matrix) -> list[sp.Expr]:
+    """Eigenvalues of a 1×1 or 2×2 matrix in closed form: sympy's `eigenvals` factors the
+    characteristic polynomial, which takes minutes for entries of a hundred digits."""
+    if matrix.shape == (1, 1):
+        return [matrix[0, 0]]
+    trace, det = matrix.trace(), matrix.det()
+    root = sp.sqrt(trace**2 - 4 * det)
+    return [(trace + root) / 2, (trace - root) / 2]
 
 
 def _high_precision(e: sp.Basic, matrix: sp.Matrix) -> sp.Expr:
