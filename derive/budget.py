@@ -46,15 +46,18 @@ class Budget:
         return max(min(at_least, self.remaining), self.remaining * fraction)
 
 
+REFIRE_SECONDS = 0.05  # after a deadline expires, how soon it fires again if swallowed
+
+
 def _alarm_usable() -> bool:
     return threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
 
 
 @contextmanager
 def deadline(seconds: float, exception: type[BudgetExceeded] = BudgetExceeded) -> Iterator[None]:
-    """Raise `exception` in this block after `seconds` (nested deadlines keep the
-    earlier one, which raises its own). Outside the main thread it cannot interrupt and
-    only the sandbox's hard limit applies."""
+    """Raise `exception` in this block after `seconds`, and again every 50 ms until the
+    block is left (nested deadlines keep the earlier one, which raises its own). Outside
+    the main thread it cannot interrupt and only the sandbox's hard limit applies."""
     if not _alarm_usable() or seconds <= 0:
         if seconds <= 0:
             raise BudgetExceeded
@@ -66,6 +69,9 @@ def deadline(seconds: float, exception: type[BudgetExceeded] = BudgetExceeded) -
         return
 
     def expire(signum: int, frame: object) -> None:
+        # fire again soon until the block is left: code that catches the exception as if
+        # it were its own (a nested step giving up) must not leave this block unlimited
+        signal.setitimer(signal.ITIMER_REAL, REFIRE_SECONDS)
         raise exception
 
     old_handler = signal.signal(signal.SIGALRM, expire)

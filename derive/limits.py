@@ -19,6 +19,7 @@ class Limits:
     max_power_bits: int = 20_000  # bits of an exact integer power such as 9^9^9
     max_exponent: int = 1_000  # an exponent applied to a symbolic base (x^1000)
     max_sum_terms: int = 200  # terms when a sum or product with numeric bounds is expanded
+    max_summed_terms: int = 100_000  # terms of a longer one, summed numerically, not expanded
 
 
 LIMITS = Limits()

@@ -282,3 +282,21 @@ def test_domains_a_side_that_is_not_real_where_the_other_is_refutes() -> None:
 def test_domains_a_division_by_zero_says_nothing_at_that_point() -> None:
     assert run("x / x = 1").status is Status.PROVED
     assert run("norm(V / norm(V)) = 1", let={"V": "matrix(d, d)"}).status is Status.VERIFIED
+
+
+def test_a_deadline_holds_when_an_inner_step_swallows_the_outer_one() -> None:
+    """An outer deadline that a nested step catches as if it were its own (and goes on)
+    fires again, so the block it governs cannot run unlimited (this hung CI once)."""
+    import contextlib
+    import time
+
+    from derive.budget import BudgetExceeded, deadline
+
+    start = time.monotonic()
+    # the inner deadline relies on the earlier, outer one, which a step swallows
+    with pytest.raises(BudgetExceeded), deadline(0.2), deadline(5.0):
+        with contextlib.suppress(BudgetExceeded):
+            time.sleep(1.0)
+        while time.monotonic() - start < 10:
+            pass
+    assert time.monotonic() - start < 5

@@ -177,6 +177,11 @@ def test_an_entry_with_an_index_summed_nowhere_is_not_read_as_a_name() -> None:
     assert verdict_of(explicit, let=let).status is Status.PROVED
 
 
+def test_a_sum_too_long_to_evaluate_is_a_clear_error() -> None:
+    verdict = verdict_of("Sum(sin(i), (i, 1, 10^7)) < 2")
+    assert verdict.status is Status.ERROR and "too long" in verdict.reason
+
+
 def test_misspelt_builtin_suggests_the_builtin() -> None:
     verdict = verdict_of("sigmod(x) = 1/(1 + exp(-x))")
     assert verdict.status is Status.ERROR and "did you mean sigmoid?" in verdict.reason

@@ -657,6 +657,8 @@ class Lowering(Reading):
                     total = _times(total, term)
                 return total
             return self._add_values(terms)
+        if count is not None and count > LIMITS.max_summed_terms:
+            raise LimitError("", node.pos, f"a sum of {count} terms is too long to evaluate")
         body = self.bind({node.var: index}).lower(node.body)  # a symbolic bound, or many terms
         if count is not None and node.product and not isinstance(body, sp.Expr):
             raise LimitError("", node.pos, f"a product of {count} matrices is too long to expand")
