@@ -80,8 +80,13 @@ def deadline(seconds: float, exception: type[BudgetExceeded] = BudgetExceeded) -
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old_handler)
-        if previous_remaining:
-            left = previous_remaining - (time.monotonic() - start)
-            signal.setitimer(signal.ITIMER_REAL, max(left, 0.001))
+        while True:  # a re-fire landing in the clean-up must not leave the timer armed
+            try:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, old_handler)
+                if previous_remaining:
+                    left = previous_remaining - (time.monotonic() - start)
+                    signal.setitimer(signal.ITIMER_REAL, max(left, 0.001))
+                break
+            except BudgetExceeded:
+                continue

@@ -635,7 +635,7 @@ def _exact_matrix_functions(expr: sp.Expr) -> sp.Expr:
         matrix = sp.Matrix(e.args[0])
         if any(entry.has(sp.nan, sp.zoo, sp.oo, -sp.oo) for entry in matrix):
             return sp.nan  # the norm of V/‖V‖ at V = 0 is undefined, not a number
-        if matrix.shape[0] > 2:  # exact eigenvalues of larger matrices cost too much
+        if max(matrix.shape) > 2:  # exact eigenvalues of larger matrices cost too much
             return _high_precision(e, matrix)
         if isinstance(e, OperatorNorm):
             return sp.sqrt(_largest(_eigenvalues(matrix.T * matrix)))
@@ -651,6 +651,7 @@ def _exact_matrix_functions(expr: sp.Expr) -> sp.Expr:
 def _eigenvalues(matrix: sp.Matrix) -> list[sp.Expr]:
     """Eigenvalues of a 1×1 or 2×2 matrix in closed form: sympy's `eigenvals` factors the
     characteristic polynomial, which takes minutes for entries of a hundred digits."""
+    assert matrix.shape in ((1, 1), (2, 2)), matrix.shape
     if matrix.shape == (1, 1):
         return [matrix[0, 0]]
     trace, det = matrix.trace(), matrix.det()
