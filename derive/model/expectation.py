@@ -62,8 +62,6 @@ def expectation(
     _check_different(value, randoms, distinct)
     try:
         return _expect(as_expr(value), randoms)
-    except MaybeSame:
-        raise
     except Unsupported:
         return Expect(value)
 
