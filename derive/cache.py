@@ -41,12 +41,14 @@ def engine_fingerprint() -> str:
 
 
 def statement_key(statement: Statement, seed: int, trials: int) -> str:
-    from derive.strategies.instances import hypotheses, relations
+    from derive.strategies.instances import parsed
+
+    givens = [parsed(Statement(text, statement.context)) for text in statement.given]
 
     parts = [
         engine_fingerprint(),
-        repr(relations(statement)),
-        repr(hypotheses(statement)),
+        repr(parsed(statement)),
+        repr(givens),
         repr(sorted(statement.context.decls.items())),
         repr(statement.context.definitions),
         repr(statement.context.strict),

@@ -580,7 +580,7 @@ def test_seed_regularised_loss() -> None:
         ("a + \\ldots", "cannot be checked", 4),
         ("x + \\foo", "unknown command \\foo", 4),
         ("\\nabla L", "say which variable: \\nabla_w L", 0),
-        ("\\sum_i x_i", "give the bounds", 4),
+        ("\\sum_i^n x_i", "double bound", 6),  # a bare index takes no upper bound
         ("\\sum x_i", "give the bounds", 0),
         ("\\sum_{i=1} x_i", "give the bounds", 0),
         ("\\frac{1}", "missing denominator for \\frac", 0),
@@ -728,3 +728,16 @@ def test_parse_latex_accepts_a_one_line_block_only() -> None:
     assert P("\\begin{aligned} a &= b \\end{aligned}") == Relation("=", v("a"), v("b"))
     with pytest.raises(ParseError, match="split_aligned"):
         P("\\begin{aligned} a &= b \\\\ c &= d \\end{aligned}")
+
+
+@pytest.mark.parametrize(
+    ("text", "indices"),
+    [(r"\sum_i x_i", ["i"]), (r"\sum_{ij} x_i", ["i", "j"]), (r"\sum_{i,j} x_i", ["i", "j"])],
+)
+def test_a_bare_sum_leaves_its_range_to_elaboration(text: str, indices: list[str]) -> None:
+    node, found = parse_latex(text), []
+    while isinstance(node, Sum):
+        assert node.lower is None and node.upper is None
+        found.append(node.var)
+        node = node.body
+    assert found == indices

@@ -43,7 +43,12 @@ KEY = key(
             "2a",
             2,
             title="f(A, B) = ‖X - AB‖_F² is not convex",
-            let={"X": "matrix(m, n)", "A": "matrix(m, r)", "B": "matrix(r, n)"},
+            let={
+                "X": "matrix(m, n)",
+                "A": "matrix(m, r)",
+                "A_prime": "matrix(m, r)",
+                "B": "matrix(r, n)",
+            },
             where={"f(A, B)": "norm(X - A B, F)^2"},
             assume=["0 <= theta <= 1"],
             shows="ese546/factorization/nonconvex",

@@ -160,8 +160,8 @@ class Sum(Node):
 
     body: Node
     var: str
-    lower: Node
-    upper: Node
+    lower: Node | None  # None: a bare Σ_i, whose range elaboration infers
+    upper: Node | None
     product: bool = False
     pos: int = _pos()
 

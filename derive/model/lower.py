@@ -640,6 +640,10 @@ class Lowering(Reading):
         return _map(self.lower(node.operand), sp.Abs)
 
     def _sum(self, node: ast.Sum) -> Value:
+        if node.lower is None or node.upper is None:  # left bare where no entry gives a range
+            raise Unsupported(
+                f"the range of Σ_{node.var} is not known: write Σ_{{{node.var}=1}}^{{n}}"
+            )
         lower, upper = self.lower(node.lower), self.lower(node.upper)
         index = sp.Symbol(node.var, integer=True)
         count = int(upper) - int(lower) + 1 if lower.is_Integer and upper.is_Integer else None

@@ -972,28 +972,55 @@ class _Parser:
         raise self.error(token.pos, f"\\{token.value} over an expression: put it on one letter")
 
     def big_operator(self, token: Token, *, product: bool) -> Node:
-        """\\sum_{i=1}^{n} body and \\prod; the body is the term that follows."""
+        """\\sum_{i=1}^{n} body and \\prod; the body is the term that follows. A bare
+        `\\sum_i`, `\\sum_{ij}` or `\\sum_{i,j}` leaves its range to elaboration, which
+        knows the sizes of the entries the body indexes."""
         what = "\\prod" if product else "\\sum"
         lower = upper = None
-        var = ""
+        bare: list[str] = []
         while self.at(OP) and self.peek().value in "^_":
             mark = self.advance()
-            if mark.value == "_" and lower is None:
-                var, lower = self.bounds(mark, what)
-            elif mark.value == "^" and upper is None:
+            if mark.value == "_" and lower is None and not bare:
+                bare = self.bare_indices()
+                if not bare:
+                    var, lower = self.bounds(mark, what)
+            elif mark.value == "^" and upper is None and not bare:
                 sup = self.superscript(mark)
                 if sup[0] != "expr":
                     raise self.error(mark.pos, f"unsupported upper bound for {what}")
                 upper = sup[1]
             else:
                 raise self.error(mark.pos, f"double bound on {what}")
-        if lower is None or upper is None:
+        if not bare and (lower is None or upper is None):
             raise self.error(token.pos, f"give the bounds: {what}_{{i=1}}^{{n}}")
         with self.nested(token.pos):
             if not self.starts_factor(self.peek()) and not self.at(OP, "-"):
                 raise self.error(self.peek().pos, f"missing expression after {what}")
             body = self.signed_term()
-        return self.make(Sum(body, var, lower, upper, product, pos=token.pos))
+        if not bare:
+            return self.make(Sum(body, var, lower, upper, product, pos=token.pos))
+        for index in reversed(bare):
+            body = self.make(Sum(body, index, None, None, product, pos=token.pos))
+        return body
+
+    def bare_indices(self) -> list[str]:
+        """The letters of `_i`, `_{ij}`, `_{i,j}` (no bounds), consumed; [] otherwise."""
+        if self.at(LETTER):
+            return [self.advance().value]
+        brace = self.peek()
+        if brace.kind != LBRACE or brace.match < 0:
+            return []
+        inner = self.toks[self.i + 1 : brace.match]
+        letters = [t.value for t in inner if t.kind == LETTER]
+        commas = [t for t in inner if t.kind == OP and t.value == ","]
+        if (
+            not letters
+            or len(letters) + len(commas) != len(inner)
+            or len(set(letters)) < len(letters)
+        ):
+            return []
+        self.i = brace.match + 1
+        return letters
 
     def bounds(self, mark: Token, what: str) -> tuple[str, Node]:
         brace = self.peek()

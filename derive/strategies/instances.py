@@ -7,6 +7,8 @@ vanishing of Taylor coefficients.
 
 from __future__ import annotations
 
+import itertools
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -14,9 +16,17 @@ import sympy as sp
 
 from derive.budget import Budget, BudgetExceeded, deadline
 from derive.claim import Statement
-from derive.errors import DeriveError, TypeCheckError, UndefinedEverywhere, Unsupported
+from derive.errors import (
+    DeriveError,
+    LimitError,
+    TypeCheckError,
+    UndefinedEverywhere,
+    Unsupported,
+)
+from derive.limits import LIMITS
 from derive.model import ast
 from derive.model.functions import relu
+from derive.model.indices import elaborate
 from derive.model.lower import Condition, Identity, Lowered, Lowering, Value
 from derive.model.types import Context, Random, Scalar, Sequence
 from derive.parsing import parse_statement
@@ -33,11 +43,17 @@ class Instance:
 
 
 def relations(statement: Statement) -> list[ast.Relation]:
-    if statement.links:
-        return list(statement.links)
-    links: list[ast.Relation] = []
-    for text in (statement.text, *statement.also):
-        links.extend(links_of(parse_statement(text, latex=statement.latex)))
+    """The statement's relations, with their index notation made explicit (a repeated
+    index summed, a bare Σ_i given its range)."""
+    return [elaborate(link, statement.context).relation for link in parsed(statement)]
+
+
+def parsed(statement: Statement) -> list[ast.Relation]:
+    """The statement's relations as written."""
+    links = list(statement.links)
+    if not links:
+        for text in (statement.text, *statement.also):
+            links.extend(links_of(parse_statement(text, latex=statement.latex)))
     return links
 
 
@@ -104,12 +120,29 @@ def build(
     sides = []
     pairs: list[Pair] = []
     for link in links:
-        left, right, domains = _sides_with_domains(lowering, link)
-        if rules:
-            left, right = _rewrite(left, rules), _rewrite(right, rules)
-        sides.append((link.op, left, right))
-        pairs.extend(pairs_of(link.op, left, right, domains))
+        for values in _index_values(link, statement.context, sizes):
+            left, right, domains = _sides_with_domains(lowering.bind(values), link)
+            if rules:
+                left, right = _rewrite(left, rules), _rewrite(right, rules)
+            sides.append((link.op, left, right))
+            pairs.extend(pairs_of(link.op, left, right, domains))
     return Instance(sizes, pairs, lowering.found, sides, conditions)
+
+
+def _index_values(
+    link: ast.Relation, context: Context, sizes: dict[str, int]
+) -> list[dict[str, Value]]:
+    """Every value of the link's free indices at these sizes (`X_{ij} = ...` holds for
+    each i, j); [{}] when it has none."""
+    free = elaborate(link, context).free
+    extents = [range(1, (e if isinstance(e, int) else sizes[e]) + 1) for e in free.values()]
+    count = math.prod(len(r) for r in extents)
+    if count > LIMITS.max_sum_terms:
+        raise LimitError("", link.pos, f"{count} values of the free indices are too many to check")
+    return [
+        {letter: sp.Integer(v) for letter, v in zip(free, values, strict=True)}
+        for values in itertools.product(*extents)
+    ]
 
 
 def _sides(lowering: Lowering, link: ast.Relation) -> tuple[Value, Value]:
@@ -270,7 +303,8 @@ class Instances:
                     raise
                 self._slow.add(key)  # Σ/n at n = 0: outside the statement's domain
                 return None
-            except RecursionError:  # a recurrence unrolled 100 deep: said, like a slow size
+            except (RecursionError, LimitError):  # unrolled 100 deep, too many index values:
+                # said, like a slow size
                 if not sizes:
                     raise
                 self._slow.add(key)

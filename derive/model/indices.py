@@ -1,0 +1,257 @@
+"""Index notation: what the letters in `X_{ij}`, `A_{ik} B_{kj}` and a bare `Σ_i` range over.
+
+Decided once per relation, before lowering:
+- an index repeated on two factors of one product, and nowhere free, is summed (the
+  summation convention: `A_{ik} B_{kj}` is Σ_k A_{ik} B_{kj});
+- a bare `Σ_i` runs over the extent of the entries its body indexes with i (`X_{ij}` of an
+  m×n X: i = 1..m); uses of i with different declared extents leave it unknown;
+- an index that no sum binds is free: the relation must hold for every value of it, so
+  `instances.build` lowers it once per value.
+
+A sum written first in a run of terms that all use its indices covers the run, as the
+writer means (`Σ_{ij} |X_{ij}|² + 2 X_{ij}` is Σ_{ij} (|X_{ij}|² + 2 X_{ij}); a following
+term without its indices stays outside). Any other letter summed in one place and free in
+another has no single reading: that is an error the user sees, never a guess.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, replace
+from fractions import Fraction
+
+from derive.errors import Unsupported
+from derive.model import ast
+from derive.model.types import Context, Matrix, Random, Size, Vector
+
+
+@dataclass(frozen=True)
+class Elaborated:
+    """A relation with its index notation made explicit, and the letters left free (with
+    their extents), over which it must hold for every value."""
+
+    relation: ast.Relation
+    free: dict[str, Size]
+
+
+def elaborate(relation: ast.Relation, context: Context) -> Elaborated:
+    """The relation with repeated indices summed and bare sums given their ranges."""
+    letters = _Letters(context)
+    relation = letters.extend_scopes(relation)
+    contracted = letters.contractible(relation)
+    tree = _Rewrite(letters, contracted).node(relation, frozenset())
+    free = letters.free(tree)
+    return Elaborated(tree, free)  # type: ignore[arg-type]
+
+
+class _Letters:
+    """Index letters of entries of declared vectors and matrices."""
+
+    def __init__(self, context: Context) -> None:
+        self.context = context
+
+    def extend_scopes(self, node: object) -> object:
+        """Each sum that starts a run of terms using all of its indices, over that run."""
+        if isinstance(node, tuple):
+            return tuple(self.extend_scopes(item) for item in node)
+        if not isinstance(node, ast.Node):
+            return node
+        children = {key: self.extend_scopes(value) for key, value in node.__dict__.items()}
+        node = replace(node, **children) if children != node.__dict__ else node
+        if not isinstance(node, ast.Add):
+            return node
+        terms: list[ast.Node] = []
+        for term in node.terms:
+            last = terms[-1] if terms else None
+            if isinstance(last, ast.Sum) and self._continues(last, term):
+                terms[-1] = _absorb(last, term)
+            else:
+                terms.append(term)
+        return replace(node, terms=tuple(terms)) if len(terms) > 1 else terms[0]
+
+    def _continues(self, total: ast.Sum, term: ast.Node) -> bool:
+        """Whether `term` uses every index of the (nested) sum, free."""
+        indices = set(_sum_indices(total))
+        return indices <= set(self.carried(term)) and not total.product
+
+    def extents(self, node: ast.Subscript) -> dict[str, Size]:
+        """{letter: extent} for `u_i` of a vector or `X_{ij}` of a matrix; {} for anything
+        else (`h_t` of a sequence, `w_{hat}`, `u_1`)."""
+        decl = self.context.lookup(node.base)
+        shape = decl.shape if isinstance(decl, Random) else decl
+        index = node.index
+        if not isinstance(index, ast.Name) or self._named(index.name):
+            return {}
+        if isinstance(shape, Vector) and len(index.name) == 1:
+            return {index.name: shape.size}
+        if isinstance(shape, Matrix) and len(index.name) == 2 and index.name[0] != index.name[1]:
+            if any(self._named(c) for c in index.name):
+                return {}
+            return {index.name[0]: shape.rows, index.name[1]: shape.cols}
+        return {}
+
+    def _named(self, name: str) -> bool:
+        return self.context.lookup(name) is not None or self.context.definition(name) is not None
+
+    def carried(self, node: object, bound: frozenset[str] = frozenset()) -> Counter[str]:
+        """How often each unbound index letter is carried by `node`: once per factor of a
+        product, once for a sum of terms that each carry it (`θ A_{ik} + C_{ik}`)."""
+        match node:
+            case ast.Subscript():
+                return Counter(letter for letter in self.extents(node) if letter not in bound)
+            case ast.Sum(var=var):
+                return self.carried(node.body, bound | {var})
+            case ast.Add(terms=terms):
+                found: Counter[str] = Counter()
+                for term in terms:
+                    found |= self.carried(term, bound)
+                return found
+            case ast.Node():
+                return sum((self.carried(v, bound) for v in node.__dict__.values()), Counter())
+            case tuple():
+                return sum((self.carried(v, bound) for v in node), Counter())
+        return Counter()
+
+    def contractible(self, relation: ast.Relation) -> set[str]:
+        """Letters whose every occurrence lies in a product that pairs them (Einstein)."""
+        covered: set[str] = set()
+        loose: set[str] = set()
+
+        def visit(node: object, bound: frozenset[str], pairing: frozenset[str]) -> None:
+            if isinstance(node, tuple):
+                for item in node:
+                    visit(item, bound, pairing)
+                return
+            if not isinstance(node, ast.Node):
+                return
+            if isinstance(node, ast.Subscript):
+                for letter in self.extents(node):
+                    if letter not in bound:
+                        (covered if letter in pairing else loose).add(letter)
+            if isinstance(node, ast.Mul):
+                pairing = pairing | self._pairs(node, bound)
+            inner = bound | {node.var} if isinstance(node, ast.Sum) else bound
+            for value in node.__dict__.values():
+                visit(value, inner, pairing)
+
+        visit(relation, frozenset(), frozenset())
+        return covered - loose
+
+    def _pairs(self, node: ast.Mul, bound: frozenset[str]) -> set[str]:
+        """Letters carried once each by exactly two factors of the product."""
+        per_factor = [self.carried(factor, bound) for factor in node.factors]
+        counts = Counter(letter for c in per_factor for letter in c)
+        return {
+            letter
+            for letter, count in counts.items()
+            if count == 2 and all(c[letter] <= 1 for c in per_factor)
+        }
+
+    def free(self, tree: ast.Node) -> dict[str, Size]:
+        """Unbound letters and their extents; a letter that is also summed somewhere, or
+        that indexes entries of different extents, has no single reading."""
+        summed = {node.var for node in ast.walk(tree) if isinstance(node, ast.Sum)}
+        free: dict[str, set[Size]] = {}
+        for sub, bound in _entries(tree, frozenset()):
+            for letter, extent in self.extents(sub).items():
+                if letter not in bound:
+                    free.setdefault(letter, set()).add(extent)
+        for letter, extents in free.items():
+            if letter in summed:
+                raise Unsupported(
+                    f"the index {letter} is summed in one place and free in another: put the "
+                    "terms the sum covers in brackets"
+                )
+            if len(extents) > 1:
+                raise Unsupported(f"the index {letter} indexes entries of different sizes")
+        return {letter: next(iter(extents)) for letter, extents in free.items()}
+
+    def range_of(self, var: str, body: ast.Node) -> Size:
+        """The extent a bare `Σ_var` runs over: that of every entry of the body indexed by
+        var."""
+        extents = {
+            self.extents(sub)[var]
+            for sub, bound in _entries(body, frozenset())
+            if var in self.extents(sub) and var not in bound
+        }
+        if len(extents) != 1:
+            what = "indexes entries of different sizes" if extents else "indexes no entry"
+            raise Unsupported(
+                f"the range of Σ_{var} is not known (it {what}): write Σ_{{{var}=1}}^{{n}}"
+            )
+        return next(iter(extents))
+
+
+class _Rewrite:
+    """Rebuilds the tree: products that pair off a letter become sums over it; bare sums
+    get the range of the entries they index."""
+
+    def __init__(self, letters: _Letters, contracted: set[str]) -> None:
+        self.letters = letters
+        self.contracted = contracted
+
+    def node(self, node: object, bound: frozenset[str]) -> object:
+        if isinstance(node, tuple):
+            return tuple(self.node(item, bound) for item in node)
+        if not isinstance(node, ast.Node):
+            return node
+        inner = bound | {node.var} if isinstance(node, ast.Sum) else bound
+        children = {key: self.node(value, inner) for key, value in node.__dict__.items()}
+        rebuilt = replace(node, **children) if children != node.__dict__ else node
+        if isinstance(rebuilt, ast.Sum) and rebuilt.lower is None:
+            extent = self.letters.range_of(rebuilt.var, rebuilt.body)
+            rebuilt = replace(rebuilt, lower=_one(rebuilt.pos), upper=_size(extent, rebuilt.pos))
+        if isinstance(rebuilt, ast.Mul):
+            for letter in sorted(self.letters._pairs(rebuilt, bound) & self.contracted):
+                extent = self.letters.range_of(letter, rebuilt)
+                rebuilt = ast.Sum(
+                    rebuilt, letter, _one(node.pos), _size(extent, node.pos), pos=node.pos
+                )
+        return rebuilt
+
+
+def _sum_indices(total: ast.Sum) -> list[str]:
+    """The indices of Σ_i Σ_j ..., outermost first."""
+    found = [total.var]
+    while isinstance(total.body, ast.Sum) and not total.body.product:
+        total = total.body
+        found.append(total.var)
+    return found
+
+
+def _absorb(total: ast.Sum, term: ast.Node) -> ast.Sum:
+    """Σ_i Σ_j (body + term)."""
+    if isinstance(total.body, ast.Sum) and not total.body.product:
+        return replace(total, body=_absorb(total.body, term))
+    body = total.body
+    terms = body.terms if isinstance(body, ast.Add) else (body,)
+    return replace(total, body=ast.Add((*terms, term), total.pos))
+
+
+def _entries(node: object, bound: frozenset[str]) -> list[tuple[ast.Subscript, frozenset[str]]]:
+    """Every subscript under `node`, with the summation indices in scope there."""
+    return [(n, b) for n, b in _walk_bound(node, bound) if isinstance(n, ast.Subscript)]
+
+
+def _walk_bound(
+    root: object, bound: frozenset[str] = frozenset()
+) -> list[tuple[ast.Node, frozenset[str]]]:
+    found: list[tuple[ast.Node, frozenset[str]]] = []
+    pending: list[tuple[object, frozenset[str]]] = [(root, bound)]
+    while pending:
+        item, scope = pending.pop()
+        if isinstance(item, ast.Node):
+            found.append((item, scope))
+            inner = scope | {item.var} if isinstance(item, ast.Sum) else scope
+            pending.extend((value, inner) for value in item.__dict__.values())
+        elif isinstance(item, tuple):
+            pending.extend((value, scope) for value in item)
+    return found
+
+
+def _one(pos: int) -> ast.Node:
+    return ast.Num(Fraction(1), pos)
+
+
+def _size(extent: Size, pos: int) -> ast.Node:
+    return ast.Num(Fraction(extent), pos) if isinstance(extent, int) else ast.Name(extent, pos)

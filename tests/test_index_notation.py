@@ -1,0 +1,106 @@
+"""Index notation as solutions write it (issue 10): entries `X_{ij}` of declared matrices, a
+repeated index summed (`A_{ik} B_{kj}`), a bare `Σ_i` over the range the entries give, and
+free indices meaning "for every value". Each reading is also tested where it must not apply.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from derive.claim import claim
+from derive.engine import Settings, decide
+from derive.errors import Unsupported
+from derive.model.indices import elaborate
+from derive.model.types import Context, Matrix, Vector
+from derive.parsing import parse_statement
+from derive.verdict import Status, Verdict
+
+SETTINGS = Settings(seed=0, timeout=30)
+HOLDS = {Status.PROVED, Status.VERIFIED}
+FACTORS = {"X": "matrix(m, n)", "A": "matrix(m, r)", "B": "matrix(r, n)", "C": "matrix(m, n)"}
+VECTORS = {"u": "vector(n)", "v": "vector(n)", "z": "vector(n)"}
+
+
+def verdict_of(statement: str, let: dict[str, str]) -> Verdict:
+    return decide(
+        claim("t/index/case", "t", source="t", statement=statement, let=let).check,
+        SETTINGS,
+    )
+
+
+TRUE = [
+    (r"\|X - AB\|_F^2 = \sum_i \sum_j |X_{ij} - A_{ik}B_{kj}|^2", FACTORS),
+    (r"\sum_{ij} X_{ij}^2 = \|X\|_F^2", FACTORS),
+    (r"\sum_{i,j} X_{ij} = \sum_{j} \sum_{i} X_{ij}", FACTORS),
+    (r"u_k v_k = u^\top v", VECTORS),  # k repeated in one product: summed
+    (
+        r"(\theta A_{ik} + (1 - \theta) C_{ik}) B_{kj} = \theta A_{ik} B_{kj} + (1 - \theta) C_{ik} B_{kj}",
+        FACTORS | {"C": "matrix(m, r)"},
+    ),
+    (r"\sum_i u_i^2 = \|u\|^2", VECTORS),
+    (r"z_k + u_k = u_k + z_k", VECTORS),  # free k: for every k
+    # a sum written first covers the run of terms that use its indices; 3 stays outside
+    (r"\sum_{ij} |X_{ij}|^2 + 2 X_{ij} + 3 = 3 + \sum_{ij} (X_{ij}^2 + 2X_{ij})", FACTORS),
+]
+
+FALSE = [
+    # the seed's expansion of |x - y|² with absolute values and a + sign (004, 2a)
+    (r"|X_{ij} - A_{ik}B_{kj}|^2 = |X_{ij}|^2 + 2|X_{ij}A_{ik}B_{kj}| + |A_{ik}B_{kj}|^2", FACTORS),
+    (r"C_{ij} = A_{ik}B_{kj}", FACTORS),  # C is any matrix, not AB
+    # k occurs free on the left: elementwise, not a sum, and z is not u ⊙ v
+    (r"z_k = u_k v_k", VECTORS),
+    (r"\sum_i u_i = \|u\|", VECTORS),
+]
+
+
+@pytest.mark.parametrize(("statement", "let"), TRUE, ids=[s for s, _ in TRUE])
+def test_true_index_statements_hold(statement: str, let: dict[str, str]) -> None:
+    assert verdict_of(statement, let).status in HOLDS
+
+
+@pytest.mark.parametrize(("statement", "let"), FALSE, ids=[s for s, _ in FALSE])
+def test_false_index_statements_are_refuted(statement: str, let: dict[str, str]) -> None:
+    verdict = verdict_of(statement, let)
+    assert verdict.status is Status.REFUTED
+    assert verdict.counterexample is not None and verdict.counterexample.confirmed
+
+
+CONTEXT = Context(decls={"X": Matrix("m", "n"), "u": Vector("m"), "w": Vector("p")})
+
+
+def _elaborated(text: str):
+    return elaborate(parse_statement(text, latex=True), CONTEXT)
+
+
+def test_a_bare_sum_takes_the_extent_of_the_entries_it_indexes() -> None:
+    (outer,) = [_elaborated(r"\sum_{ij} X_{ij} = 0").relation.lhs]
+    assert (outer.var, outer.upper.name, outer.body.var, outer.body.upper.name) == (
+        "i",
+        "m",
+        "j",
+        "n",
+    )
+
+
+def test_free_indices_are_reported_with_their_extents() -> None:
+    assert _elaborated(r"X_{ij} = u_i").free == {"i": "m", "j": "n"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        r"\sum_{ij} X_{ij}^2 + u_i = 0",  # u_i uses i but not j: inside Σ_j or not?
+        r"\sum_{ij} X_{ij}^2 + 1 + X_{ij} = 0",  # the run is broken by a term without i, j
+        r"\sum_i u_i w_i = 0",  # i runs over m in u and over p in w
+        r"\sum_i c = 0",  # nothing says how far i runs
+        r"X_{ij} = w_i",  # i is a row of X (m) and a component of w (p)
+    ],
+)
+def test_index_notation_without_one_reading_is_refused(text: str) -> None:
+    with pytest.raises(Unsupported):
+        _elaborated(text)
+
+
+def test_an_index_that_is_a_declared_name_is_not_an_index() -> None:
+    context = Context(decls={"u": Vector("n"), "k": Matrix(1, 1)})
+    assert elaborate(parse_statement("u_k = 1", latex=True), context).free == {}
