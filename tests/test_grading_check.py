@@ -187,3 +187,51 @@ def test_a_chain_shows_the_relation_between_its_ends() -> None:
     submission = Submission("s", {"1": QuestionAnswer("1", steps, latex=True)})
     final = grade_submission(submission, chain_key, SETTINGS).questions[0].final
     assert final.status is FinalStatus.CORRECT, final
+
+
+CHAIN_KEY = key(
+    "chain-key",
+    "Bounds through a chain of layers",
+    source="t",
+    questions=[
+        question(
+            "1",
+            2,
+            let={"h": "sequence", "n": "positive integer"},
+            where={"h_k": "tanh(h_{k-1})", "h_0": "x"},
+            answer="abs(diff(h_n, x)) <= 1",
+            reads={"pi": "x"},
+        ),
+    ],
+)
+
+
+def grade_chain(steps: tuple[str, ...] = (), answer: str | None = None):
+    submission = Submission("s", {"1": QuestionAnswer("1", steps, answer)})
+    return grade_submission(submission, CHAIN_KEY, SETTINGS).questions[0]
+
+
+def test_a_bound_is_the_chains_conclusion_across_lines() -> None:
+    """`0 ≤ |∂h_n/∂x| ≤ |∂h_{n-1}/∂x|` then `|∂h_{n-1}/∂x| ≤ 1`: the answer is |∂h_n/∂x| ≤ 1,
+    written across two lines, not the last line's own left side."""
+    lines = (
+        r"0 \le \left|\frac{\partial h_n}{\partial x}\right| \le \left|\frac{\partial h_{n-1}}{\partial x}\right|",
+        r"\left|\frac{\partial h_{n-1}}{\partial x}\right| \le 1",
+    )
+    assert grade_chain(lines).final.status is FinalStatus.CORRECT
+
+
+def test_a_stronger_true_bound_shows_the_keys_and_a_weaker_one_does_not() -> None:
+    half = grade_chain(answer=r"\left|\frac{\partial h_n}{\partial x}\right| \le 2")
+    assert half.final.status is FinalStatus.INCORRECT and "weaker" in half.final.reason
+    false = grade_chain(answer=r"\left|\frac{\partial h_n}{\partial x}\right| \le \frac{1}{2}")
+    assert false.final.status is FinalStatus.INCORRECT and "does not hold" in false.final.reason
+    strict = grade_chain(answer=r"\left|\frac{\partial h_n}{\partial x}\right| < 2")
+    assert strict.final.status is FinalStatus.INCORRECT
+
+
+def test_a_garbled_symbol_is_read_as_the_key_says_and_superscripts_index_sequences() -> None:
+    """The converted PDF wrote π for x and h^n for h_n (h is a sequence)."""
+    step = r"\left|\frac{\partial h^n}{\partial \pi}\right| = \left|(1 - \tanh(h^{n-1})^2) \frac{\partial h^{n-1}}{\partial \pi}\right|"
+    (result,) = grade_chain((step,)).steps
+    assert result.status is StepStatus.VALID

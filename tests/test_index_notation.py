@@ -11,7 +11,8 @@ from derive.claim import claim
 from derive.engine import Settings, decide
 from derive.errors import Unsupported
 from derive.model.indices import elaborate
-from derive.model.types import Context, Matrix, Vector
+from derive.model import ast
+from derive.model.types import Context, Law, Matrix, Random, Sequence, Vector
 from derive.parsing import parse_statement
 from derive.verdict import Status, Verdict
 
@@ -104,3 +105,11 @@ def test_index_notation_without_one_reading_is_refused(text: str) -> None:
 def test_an_index_that_is_a_declared_name_is_not_an_index() -> None:
     context = Context(decls={"u": Vector("n"), "k": Matrix(1, 1)})
     assert elaborate(parse_statement("u_k = 1", latex=True), context).free == {}
+
+
+def test_a_symbolic_superscript_on_a_sequence_is_its_index() -> None:
+    context = Context(decls={"h": Sequence(), "g": Random(Sequence(), Law("generic"))})
+    read = elaborate(parse_statement("h^{n-1} = h^2 + g^t", latex=True), context).relation
+    assert isinstance(read.lhs, ast.Subscript) and read.lhs.base == "h"  # h_{n-1}
+    square, power = read.rhs.terms
+    assert isinstance(square, ast.Pow) and isinstance(power, ast.Pow)  # h², and g's power t

@@ -167,14 +167,16 @@ def test_coinciding_indices_name_the_case_in_the_counterexample() -> None:
 
 
 def test_an_entry_with_an_index_summed_nowhere_is_not_read_as_a_name() -> None:
-    """004 Q2a writes Σ_i Σ_j |X_ij - A_ik B_kj|²: A_ik is an entry of A, not a new scalar,
-    and its k is summed nowhere; refuting at A_ik = -1, A = [[0]] was a false alarm."""
+    """004 Q2a writes Σ_i Σ_j |X_ij - A_ik B_kj|²: A_ik is an entry of A, not a new scalar
+    (refuting at A_ik = -1, A = [[0]] was a false alarm); the repeated k is summed. A k
+    that occurs once is free: the relation must hold for every k, and here does not."""
     let = {"A": "matrix(m, r)", "B": "matrix(r, n)", "X": "matrix(m, n)"}
     implicit = "Sum(Sum(abs(X_{ij} - A_{ik} B_{kj})^2, (j, 1, n)), (i, 1, m)) = norm(X - A B, F)^2"
     explicit = implicit.replace("A_{ik} B_{kj}", "Sum(A_{ik} B_{kj}, (k, 1, r))")
-    unread = verdict_of(implicit, let=let)
-    assert unread.status is Status.ERROR and "not summed" in unread.reason
+    assert verdict_of(implicit, let=let).status is Status.PROVED
     assert verdict_of(explicit, let=let).status is Status.PROVED
+    free = verdict_of(implicit.replace("A_{ik} B_{kj}", "A_{ik}"), let=let)
+    assert free.status is Status.REFUTED and free.counterexample.confirmed
 
 
 def test_a_sum_too_long_to_evaluate_is_a_clear_error() -> None:

@@ -10,6 +10,9 @@ residual connections. The statements of 1.2.1 and later are reconstructed from t
 from derive.grading.key import key, question
 
 CHAIN = {"h": "sequence", "n": "positive integer"}
+# The network is f(w) = h_n, and the PDF's conversion turned the input x into π: the seed
+# writes ∂f(w)/∂π for ∂h_n/∂x.
+CONVERTED = {"pi": "x"}
 
 KEY = key(
     "hw4",
@@ -21,7 +24,8 @@ KEY = key(
             1,
             title="Sigmoid: σ' ≤ 1/4, so |∂h_n/∂x| ≤ (1/4)^n and gradients vanish",
             let=CHAIN | {"sigma": "sigmoid"},
-            where={"h_k": "sigma(h_{k-1})", "h_0": "x"},
+            where={"h_k": "sigma(h_{k-1})", "h_0": "x", "f(w)": "h_n"},
+            reads=CONVERTED,
             answer="abs(diff(h_n, x)) <= (1/4)^n",
             shows="hw4/sigmoid/chain-bound",
             aliases=["1.1.1 Effect of Activation - Sigmoid", "Effect of Activation - Sigmoid"],
@@ -35,7 +39,8 @@ KEY = key(
             1,
             title="Tanh: τ' ≤ 1, so |∂h_n/∂x| ≤ 1: gradients need not vanish or explode",
             let=CHAIN | {"tau": "tanh"},
-            where={"h_k": "tau(h_{k-1})", "h_0": "x"},
+            where={"h_k": "tau(h_{k-1})", "h_0": "x", "f(w)": "h_n"},
+            reads=CONVERTED,
             answer="abs(diff(h_n, x)) <= 1",
             shows="hw4/tanh/chain-bound",
             aliases=["1.1.2 Effect of Activation - Tanh", "Effect of Activation - Tanh"],

@@ -38,7 +38,9 @@ def check_final(
     candidates = list(written)
     if answer.answer:
         try:
-            explicit = parse_statement(DEFINITION_WORDS.sub("", answer.answer, count=1))
+            explicit = question.read(
+                parse_statement(DEFINITION_WORDS.sub("", answer.answer, count=1))
+            )
             if isinstance(explicit, ast.Relation | ast.Chain):
                 candidates += [Written(link, answer.answer) for link in links(explicit)]
             else:
@@ -89,6 +91,10 @@ def _check_answer(
     if target_link is not None and not quantities and _is_quantity(target_link.lhs):
         quantities = [target_link.lhs]
     wanted_op = target_link.op if target_link is not None and not quantities else None
+    if wanted_op in _STRENGTH:
+        bound = _check_bound(candidates, target_link, context, question, settings)
+        if bound is not None:
+            return replace(bound, expected=expected.text)
     chosen = _choose(candidates, quantities, wanted_op)
     if chosen is None:
         return FinalResult(
@@ -143,6 +149,64 @@ def _check_answer(
                 FinalStatus.NOT_CHECKED, verdict.reason or verdict.summary, written, expected.text
             )
     return FinalResult(FinalStatus.CORRECT, "matches the key", written, expected.text)
+
+
+# what the written bound's right side must be to the key's, by (written, expected) operator:
+# `a < 1` shows `a <= 1`; `a <= c` shows `a < 1` only where c < 1
+_STRENGTH = {
+    "<=": {"<=": "<=", "<": "<=", "=": "<="},
+    "<": {"<": "<=", "<=": "<", "=": "<"},
+    ">=": {">=": ">=", ">": ">=", "=": ">="},
+    ">": {">": ">=", ">=": ">", "=": ">"},
+}
+
+
+def _check_bound(
+    candidates: list[Written],
+    target: ast.Relation,
+    context: Context,
+    question: Question,
+    settings: Settings,
+) -> FinalResult | None:
+    """A bound the key asks for (`|∂h_n/∂x| <= 1`): the last written relation about the
+    same quantity in the same direction is right when it holds and is at least as strong
+    as the key's (`... <= 1/2` shows `<= 1`); None when no written relation is about it."""
+    fitting = [c for c in reversed(candidates) if c.node.op in _STRENGTH[target.op]]
+    about = next(
+        (
+            c
+            for c in fitting
+            if _same_sides([(c.node.lhs, target.lhs)], context, question, settings)
+        ),
+        None,
+    )
+    if about is None:
+        return None
+    strength = ast.Relation(_STRENGTH[target.op][about.node.op], about.node.rhs, target.rhs)
+    for relation, failure in (
+        (about.node, "the bound written does not hold"),
+        (strength, "the bound written is weaker than the key's"),
+    ):
+        verdict = decide_cached(
+            statement(
+                about.text,
+                context,
+                given=question.facts,
+                sizes=question.size_map(),
+                links=(relation,),
+            ),
+            settings,
+        )
+        if verdict.status is Status.REFUTED:
+            example = verdict.counterexample.as_dict() if verdict.counterexample else None
+            return FinalResult(
+                FinalStatus.INCORRECT, f"{failure}: {verdict.summary}", about.text, "", example
+            )
+        if not verdict.status.holds:
+            return FinalResult(
+                FinalStatus.NOT_CHECKED, verdict.reason or verdict.summary, about.text
+            )
+    return FinalResult(FinalStatus.CORRECT, "implies the key's bound", about.text)
 
 
 def _is_list(link: ast.Relation | None) -> bool:

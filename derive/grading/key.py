@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from derive.claim import build_context, distinct_names
 from derive.errors import ParseError
+from derive.model import ast
 from derive.model.types import Context, Decl
 from derive.parsing.declarations import parse_assumption
 
@@ -50,9 +51,15 @@ class Question:
     title: str = ""
     notes: str = ""
     sizes: tuple[tuple[str, tuple[int, ...]], ...] = ()  # where general-size steps are proved
+    # what a submission's symbols stand for, where a converted PDF garbled them ("pi": "x")
+    reads: tuple[tuple[str, str], ...] = ()
 
     def size_map(self) -> dict[str, tuple[int, ...]] | None:
         return dict(self.sizes) or None
+
+    def read(self, node: ast.Node) -> ast.Node:
+        """A submission's tree in the key's names."""
+        return ast.renamed(node, dict(self.reads))
 
 
 @dataclass(frozen=True)
@@ -86,6 +93,7 @@ def question(
     title: str = "",
     notes: str = "",
     sizes: Mapping[str, Iterable[int]] | None = None,
+    reads: Mapping[str, str] | None = None,
 ) -> Question:
     """A question of a key; its declarations are read now, so a bad key fails at import."""
     answers: list[Answer] = []
@@ -107,6 +115,7 @@ def question(
         title,
         notes,
         tuple((name, tuple(values)) for name, values in (sizes or {}).items()),
+        tuple((reads or {}).items()),
     )
 
 

@@ -51,9 +51,10 @@ def check_steps(
     written: list[Written] = []
     previous_rhs: ast.Node | None = None
     own: set[str] = set()  # names the student's own lines defined: each may be bound again
+    chain: list[ast.Relation] = []  # the links of the chain the last line belongs to
     for text in texts:
         try:
-            links, definition = _read_step(text, previous_rhs, context, own, latex)
+            links, definition = _read_step(text, previous_rhs, context, own, question, latex)
         except DeriveError as exc:
             listed = list_answer(text)
             if listed is not None:
@@ -83,11 +84,13 @@ def check_steps(
                 StepResult(text, StepStatus.NOT_CHECKED, reason="not a relation to check")
             )
             continue
+        # a line that starts where the last one ended goes on with its chain
+        continues = chain and previous_rhs is not None and links[0].lhs == previous_rhs
+        chain = [*chain, *links] if continues else list(links)
         previous_rhs = links[-1].rhs
         written.extend(Written(link, text) for link in links)
-        summary = _chain_summary(links)
-        if summary is not None:  # a ≤ b ≤ c = d shows a ≤ d: the relation a key asks for
-            written.append(Written(summary, text))
+        # a ≤ b ≤ c = d shows a ≤ d and b ≤ d: the relation a key asks for may be either
+        written.extend(Written(conclusion, text) for conclusion in chain_conclusions(chain))
         results.append(_decidelinks(text, links, context, question, settings))
     return tuple(results), context, written
 
@@ -103,6 +106,7 @@ def _read_step(
     previous_rhs: ast.Node | None,
     context: Context,
     own: set[str],
+    question: Question,
     latex: bool | None = None,
 ) -> tuple[list[ast.Relation], _Defined | None]:
     """The relations of one step to check, and the definition it makes, if any:
@@ -114,11 +118,11 @@ def _read_step(
     stripped = DEFINITION_WORDS.sub("", _LABELS.sub("", text, count=1), count=1)
     is_definition_word = DEFINITION_WORDS.match(_LABELS.sub("", text, count=1)) is not None
     if _CONTINUATION.match(stripped) and previous_rhs is not None:
-        node = parse_statement("x_{previous} " + stripped, latex=latex)  # placeholder left side
+        node = question.read(parse_statement("x_{previous} " + stripped, latex=latex))
         found = links(node)
         found[0] = ast.Relation(found[0].op, previous_rhs, found[0].rhs)
         return found, None
-    node = parse_statement(stripped, latex=latex)
+    node = question.read(parse_statement(stripped, latex=latex))
     if not isinstance(node, ast.Relation | ast.Chain):
         return [], None
     found = links(node)
@@ -151,21 +155,23 @@ def _defined_by_key(node: ast.Relation, context: Context, own: set[str]) -> bool
     return name not in own and context.definition(name) is not None
 
 
-def _chain_summary(links: list[ast.Relation]) -> ast.Relation | None:
-    """The relation between the first and last terms of a chain, if the links agree in
-    direction: `a = b <= c < d` gives `a < d`."""
-    if len(links) < 2:
-        return None
-    ops = {link.op for link in links}
-    if ops <= {"="}:
-        op = "="
-    elif ops <= {"=", "<=", "<"}:
-        op = "<" if "<" in ops else "<="
-    elif ops <= {"=", ">=", ">"}:
-        op = ">" if ">" in ops else ">="
-    else:
-        return None
-    return ast.Relation(op, links[0].lhs, links[-1].rhs)
+def chain_conclusions(links: list[ast.Relation]) -> list[ast.Relation]:
+    """What a chain concludes about each of its terms: the relation of every term but the
+    last to the last, where the links agree in direction (`0 <= a <= b = 1` gives
+    `0 <= 1`, `a <= 1`, `b = 1`), the nearest term last."""
+    found = []
+    for start in range(len(links) - 1):
+        ops = {link.op for link in links[start:]}
+        if ops <= {"="}:
+            op = "="
+        elif ops <= {"=", "<=", "<"}:
+            op = "<" if "<" in ops else "<="
+        elif ops <= {"=", ">=", ">"}:
+            op = ">" if ">" in ops else ">="
+        else:
+            continue
+        found.append(ast.Relation(op, links[start].lhs, links[-1].rhs))
+    return found
 
 
 def links(node: ast.Node) -> list[ast.Relation]:

@@ -11,8 +11,8 @@ evaluates anything.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 
@@ -242,3 +242,27 @@ def names(root: object) -> set[str]:
         elif isinstance(node, Call):
             found.add(node.func)
     return found
+
+
+def renamed(root: Node, mapping: Mapping[str, str]) -> Node:
+    """The tree with names replaced as `mapping` says (`pi` → `x` where a converted PDF
+    lost the x): plain names, constants, subscript bases and called functions."""
+    if not mapping:
+        return root
+
+    def rebuild(item: object) -> object:
+        if isinstance(item, tuple):
+            return tuple(rebuild(value) for value in item)
+        if not isinstance(item, Node):
+            return item
+        fields = {key: rebuild(value) for key, value in item.__dict__.items()}
+        match item:
+            case Name(name=name) | Const(name=name) if name in mapping:
+                return Name(mapping[name], item.pos)
+            case Subscript(base=base) if base in mapping:
+                fields["base"] = mapping[base]
+            case Call(func=func) if func in mapping:
+                fields["func"] = mapping[func]
+        return replace(item, **fields)
+
+    return rebuild(root)  # type: ignore[return-value]

@@ -1,6 +1,10 @@
 """Index notation: what the letters in `X_{ij}`, `A_{ik} B_{kj}` and a bare `Σ_i` range over.
 
 Decided once per relation, before lowering:
+- a symbolic superscript on a sequence that is not random is its index (`h^{n-1}`,
+  `w^{t+1}` where h, w are sequences): such a name alone is no number to raise to a
+  power (a random sequence's name is its generic element, `E[g^2]`, and `h^2` stays
+  a power);
 - an index repeated on two factors of one product, and nowhere free, is summed (the
   summation convention: `A_{ik} B_{kj}` is Σ_k A_{ik} B_{kj});
 - a bare `Σ_i` runs over the extent of the entries its body indexes with i (`X_{ij}` of an
@@ -22,7 +26,7 @@ from fractions import Fraction
 
 from derive.errors import Unsupported
 from derive.model import ast
-from derive.model.types import Context, Matrix, Random, Size, Vector
+from derive.model.types import Context, Matrix, Random, Sequence, Size, Vector
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,7 @@ class Elaborated:
 def elaborate(relation: ast.Relation, context: Context) -> Elaborated:
     """The relation with repeated indices summed and bare sums given their ranges."""
     letters = _Letters(context)
+    relation = _superscript_indices(relation, context)
     relation = letters.extend_scopes(relation)
     contracted = letters.contractible(relation)
     tree = _Rewrite(letters, contracted).node(relation, frozenset())
@@ -208,6 +213,42 @@ class _Rewrite:
                     rebuilt, letter, _one(node.pos), _size(extent, node.pos), pos=node.pos
                 )
         return rebuilt
+
+
+def _superscript_indices(node: object, context: Context) -> object:
+    if isinstance(node, tuple):
+        return tuple(_superscript_indices(item, context) for item in node)
+    if not isinstance(node, ast.Node):
+        return node
+    fields = {key: _superscript_indices(value, context) for key, value in node.__dict__.items()}
+    node = replace(node, **fields) if fields != node.__dict__ else node
+    match node:
+        case ast.Pow(base=ast.Name(name=name), exponent=index) if not isinstance(
+            index, ast.Num
+        ) and _is_sequence(name, context):
+            return ast.Subscript(name, index, _label(index), node.pos)
+    return node
+
+
+def _is_sequence(name: str, context: Context) -> bool:
+    """Whether `name` is a sequence whose bare name means nothing (not a random one)."""
+    decl = context.lookup(name)
+    definition = context.definition(name)
+    return isinstance(decl, Sequence) or (definition is not None and bool(definition.params))
+
+
+def _label(index: ast.Node) -> str:
+    """How an index reads in messages: `t`, `3`, `t-1`."""
+    match index:
+        case ast.Name(name=name):
+            return name
+        case ast.Num(value=value):
+            return str(value)
+        case ast.Add(terms=(ast.Name(name=name), ast.Num(value=value))):
+            return f"{name}+{value}"
+        case ast.Add(terms=(ast.Name(name=name), ast.Neg(operand=ast.Num(value=value)))):
+            return f"{name}-{value}"
+    return "…"
 
 
 def _sum_indices(total: ast.Sum) -> list[str]:
