@@ -10,8 +10,8 @@ import pytest
 from derive.claim import claim
 from derive.engine import Settings, decide
 from derive.errors import Unsupported
-from derive.model.indices import elaborate
 from derive.model import ast
+from derive.model.indices import elaborate
 from derive.model.types import Context, Law, Matrix, Random, Sequence, Vector
 from derive.parsing import parse_statement
 from derive.verdict import Status, Verdict
