@@ -235,3 +235,13 @@ def test_a_garbled_symbol_is_read_as_the_key_says_and_superscripts_index_sequenc
     step = r"\left|\frac{\partial h^n}{\partial \pi}\right| = \left|(1 - \tanh(h^{n-1})^2) \frac{\partial h^{n-1}}{\partial \pi}\right|"
     (result,) = grade_chain((step,)).steps
     assert result.status is StepStatus.VALID
+
+
+def test_a_multi_part_answer_earns_its_share_per_part_and_names_the_wrong_one() -> None:
+    result = grade("4.1", (r"\mu_{batch} = [2.50, 2.58]", r"\sigma_{batch}^2 = [0.58, 2.00]"))
+    assert result.final.status is FinalStatus.INCORRECT
+    assert result.final.credit == 0.5 and "sigma_batch^2" in result.final.reason
+    # the lines the answer was read from are decided by the key's values
+    right, wrong = result.steps
+    assert right.status is StepStatus.VALID and wrong.status is StepStatus.INVALID
+    assert result.score == 4 * 0.5 * 0.5 + 4 * 0.5 * 0.5  # half the answer, half the steps

@@ -60,14 +60,30 @@ def check_final(
         _check_answer(expected, candidates, context, question, settings)
         for expected in question.answers
     ]
+    parts = tuple(results) if len(results) > 1 else ()
     for status in (FinalStatus.INCORRECT, FinalStatus.NOT_CHECKED, FinalStatus.MISSING):
-        failed = next((r for r in results if r.status is status), None)
-        if failed is not None:
-            return failed
+        failed = [r for r in results if r.status is status]
+        if failed:
+            if not parts:
+                return failed[0]
+            wrong = ", ".join(_part_name(r.expected) for r in failed)
+            reason = (
+                f"{len(failed)} of {len(parts)} parts {status.value} ({wrong}): {failed[0].reason}"
+            )
+            return replace(failed[0], reason=reason, parts=parts)
     given = "; ".join(r.given for r in results if r.given)
     return FinalResult(
-        FinalStatus.CORRECT, "matches the key", given, "; ".join(a.text for a in question.answers)
+        FinalStatus.CORRECT,
+        "matches the key",
+        given,
+        "; ".join(a.text for a in question.answers),
+        parts=parts,
     )
+
+
+def _part_name(expected: str) -> str:
+    """A part as the question names it: `mu_layer` of `mu_layer = [2, 3, 5/2, 8/3]`."""
+    return expected.split("=", 1)[0].strip() if "=" in expected else expected
 
 
 def _check_answer(

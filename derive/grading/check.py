@@ -3,7 +3,8 @@
 Steps are read and decided in `steps.py`, final answers compared in `answers.py`; this
 module puts them together and scores.
 
-Scoring: `answer_share` of a question's points for a correct final answer; the rest in
+Scoring: `answer_share` of a question's points for a correct final answer (a multi-part
+answer earns its share per part); the rest in
 proportion to the steps found valid among those that could be decided (a derivation with
 no decidable step earns the derivation share only when the final answer is correct).
 """
@@ -54,9 +55,42 @@ def grade_question(
         return QuestionResult(question.label, 0.0, question.points, final)
     steps, context, relations = check_steps(question, answer.steps, settings, latex=answer.latex)
     final = check_final(question, answer, relations, context, settings)
+    steps = _decided_by_key(steps, final)
     return QuestionResult(
         question.label, _score(question, final, steps), question.points, final, steps
     )
+
+
+def _decided_by_key(steps: tuple[StepResult, ...], final: FinalResult) -> tuple[StepResult, ...]:
+    """A line the final answer was read from (a list of statistics, an update rule), which
+    no proof can decide, takes the comparison's result: the key's values decide it."""
+    compared = {
+        part.given: part
+        for part in (final.parts or (final,))
+        if part.given and part.status in (FinalStatus.CORRECT, FinalStatus.INCORRECT)
+    }
+    decided = []
+    for step in steps:
+        part = compared.get(step.text) if step.status is StepStatus.NOT_CHECKED else None
+        if part is None:
+            decided.append(step)
+        elif part.status is FinalStatus.CORRECT:
+            decided.append(
+                StepResult(
+                    step.text, StepStatus.VALID, method=f"compared with the key: {part.reason}"
+                )
+            )
+        else:
+            decided.append(
+                StepResult(
+                    step.text,
+                    StepStatus.INVALID,
+                    part.counterexample,
+                    part.reason,
+                    "compared with the key",
+                )
+            )
+    return tuple(decided)
 
 
 def _score(question: Question, final: FinalResult, steps: tuple[StepResult, ...]) -> float:
@@ -71,7 +105,7 @@ def _score(question: Question, final: FinalResult, steps: tuple[StepResult, ...]
         derivation = derivation_points if correct else 0.0
     if not question.answers:  # nothing to compare the final answer with: steps carry it all
         return round(question.points * (valid / len(decided)) if decided else 0.0, 4)
-    return round((answer_points if correct else 0.0) + derivation, 4)
+    return round(answer_points * final.credit + derivation, 4)
 
 
 # -- steps --------------------------------------------------------------------------------

@@ -35,6 +35,15 @@ class FinalResult:
     given: str = ""  # what the student wrote
     expected: str = ""  # what the key expects
     counterexample: dict[str, str] | None = None
+    # a multi-part answer (six statistics): each part's own result, credited in proportion
+    parts: tuple[FinalResult, ...] = ()
+
+    @property
+    def credit(self) -> float:
+        """The share of the answer's points earned: parts count one each."""
+        if self.parts:
+            return sum(p.status is FinalStatus.CORRECT for p in self.parts) / len(self.parts)
+        return 1.0 if self.status is FinalStatus.CORRECT else 0.0
 
 
 @dataclass(frozen=True)
