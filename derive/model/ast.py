@@ -167,6 +167,17 @@ class Sum(Node):
 
 
 @dataclass(frozen=True)
+class Extremum(Node):
+    """`max_z f(z)`, `min(σ'(z))`: the largest or smallest value of `body` over the real
+    `var` (None: the body's one free variable, found when the context is known)."""
+
+    kind: str  # "max" or "min"
+    var: str | None
+    body: Node
+    pos: int = _pos()
+
+
+@dataclass(frozen=True)
 class Derivative(Node):
     """`d/dvar expr` (or partial), `order` times."""
 

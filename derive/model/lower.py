@@ -671,6 +671,11 @@ class Lowering(Reading):
 
     # -- calculus -----------------------------------------------------------------------
 
+    def _extremum(self, node: ast.Extremum) -> Value:
+        raise Unsupported(
+            f"\\{node.kind} over a variable is checked as a step of its own: \\{node.kind}_z f(z) = c"
+        )
+
     def _derivative(self, node: ast.Derivative) -> Value:
         return self._differentiate(node.expr, node.var, node.order)
 

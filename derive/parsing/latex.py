@@ -44,6 +44,7 @@ from derive.model.ast import (
     Derivative,
     Div,
     Expectation,
+    Extremum,
     Gradient,
     Hadamard,
     Mul,
@@ -915,6 +916,8 @@ class _Parser:
                     )
             elif mark.value == "_" and base is None and name == "log":
                 base = self.subscript(mark)[0]
+            elif mark.value == "_" and name in ("max", "min") and power is None:
+                return self.extremum(token, name, mark)
             elif mark.value == "_":
                 raise self.error(
                     mark.pos, f"\\{name} over a variable cannot be checked; write \\{name}(a, b)"
@@ -934,12 +937,10 @@ class _Parser:
         else:
             with self.nested(pos):
                 args = (self.run(stop_at_functions=True),)
+        if arity is None and len(args) == 1 and name in ("max", "min") and power is None:
+            return self.make(Extremum(name, None, args[0], pos=pos))  # max(σ'(z)): over z
         if arity is None and len(args) < 2:
-            raise self.error(
-                pos,
-                f"\\{name} takes two or more arguments"
-                " (a maximum or minimum over a variable cannot be checked)",
-            )
+            raise self.error(pos, f"\\{name} takes two or more arguments")
         if arity is not None and len(args) != arity:
             raise self.error(pos, f"\\{name} takes {arity} argument{'s' if arity > 1 else ''}")
         if name == "abs" and len(args) == 1:  # as the plain parser reads abs(x): |x|
@@ -970,6 +971,17 @@ class _Parser:
                 Subscript(f"{node.base}_{suffix}", node.index, node.label, pos=token.pos)
             )
         raise self.error(token.pos, f"\\{token.value} over an expression: put it on one letter")
+
+    def extremum(self, token: Token, name: str, mark: Token) -> Node:
+        """`\\max_z f(z)`: over one real variable (not a set, `\\max_{x \\in S}`)."""
+        index, label, column = self.subscript(mark)
+        if not isinstance(index, Name):
+            raise self.error(column, f"\\{name} over {label}: only over one variable, \\{name}_z")
+        with self.nested(token.pos):
+            if not self.starts_factor(self.peek()):
+                raise self.error(self.peek().pos, f"missing expression after \\{name}")
+            body = self.run(stop_at_functions=True)
+        return self.make(Extremum(name, index.name, body, pos=token.pos))
 
     def big_operator(self, token: Token, *, product: bool) -> Node:
         """\\sum_{i=1}^{n} body and \\prod; the body is the term that follows. A bare

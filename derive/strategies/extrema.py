@@ -12,8 +12,11 @@ import numpy as np
 import sympy as sp
 
 from derive.budget import Budget, BudgetExceeded, deadline
-from derive.claim import Extremum
+from derive.claim import Extremum, Statement
+from derive.errors import Unsupported
+from derive.model import ast
 from derive.model.lower import Lowering
+from derive.model.types import Domain
 from derive.parsing import parse_expression
 from derive.strategies.symbolic import prove_zero
 from derive.verdict import Counterexample, Status, Trials, Verdict, unknown
@@ -27,6 +30,38 @@ def decide_extremum(claim: Extremum, *, seed: int, budget: Budget) -> Verdict:
     z = lowering.lower(parse_expression(claim.var))
     value = lowering.lower(parse_expression(claim.value))
     at = lowering.lower(parse_expression(claim.at)) if claim.at else None
+    return _decide(f, z, value, at, claim, seed, budget)
+
+
+def decide_extremum_relation(
+    statement: Statement, link: ast.Relation, *, seed: int, budget: Budget
+) -> Verdict:
+    """A step `max_z f(z) = c` (or `min(σ'(z)) = 0`, over the body's one free variable):
+    the maximum exists, is attained and equals c."""
+    extremum, other = (
+        (link.lhs, link.rhs) if isinstance(link.lhs, ast.Extremum) else (link.rhs, link.lhs)
+    )
+    if link.op != "=" or not isinstance(extremum, ast.Extremum) or statement.given:
+        raise Unsupported("a maximum or minimum over a variable is checked only as max_z f(z) = c")
+    lowering = Lowering(statement.context)
+    f, value = lowering.lower(extremum.body), lowering.lower(other)
+    if not isinstance(f, sp.Expr) or not isinstance(value, sp.Expr) or not value.is_number:
+        raise Unsupported(f"the {extremum.kind} of a vector, or one compared with an expression")
+    if extremum.var is not None:
+        z = lowering.lower(ast.Name(extremum.var, extremum.pos))
+    else:
+        free = sorted(f.free_symbols, key=str)
+        if len(free) != 1:
+            raise Unsupported(f"say over which variable: \\{extremum.kind}_z")
+        (z,) = free
+    domain = lowering.found.scalars.get(z)
+    if not isinstance(z, sp.Symbol) or (domain is not None and domain != Domain()):
+        raise Unsupported(f"a {extremum.kind} over {z} with a restricted domain")
+    claim = Extremum("", str(z), str(value), extremum.kind, context=statement.context)
+    return _decide(f, z, value, None, claim, seed, budget)
+
+
+def _decide(f, z, value, at, claim: Extremum, seed: int, budget: Budget) -> Verdict:
     upper = claim.kind in UPPER
     steps: list[str] = []
     exact = _exact(f, z, value, at, claim, upper, budget, steps)
@@ -88,7 +123,12 @@ def _exact(f, z, value, at, claim: Extremum, upper: bool, budget: Budget, steps:
         return Verdict(
             Status.REFUTED,
             "critical points",
-            summary=f"the value {value} is {'' if attained else 'not '}attained",
+            summary=(
+                f"the value {value} is attained"
+                if attained
+                else f"the {claim.kind} {value} is not attained: it is the "
+                f"{'supremum' if upper else 'infimum'}, approached but never reached"
+            ),
             steps=tuple(steps),
             counterexample=Counterexample((("attained", str(attained)),), confirmed="exact"),
         )
@@ -128,6 +168,10 @@ def _numeric(f, z, value, at, claim: Extremum, upper: bool, seed: int, steps: li
     if beyond:
         return unknown(
             f"a grid value {extreme} passes the claimed {claim.kind} {target}", "grid search"
+        )
+    if claim.attained and abs(extreme - target) > 1e-6 * max(1.0, abs(target)):
+        return unknown(  # every value may stay within a bound that is not the extremum
+            f"the grid's {claim.kind} {extreme} does not reach the claimed {target}", "grid search"
         )
     return Verdict(
         Status.VERIFIED,

@@ -18,6 +18,7 @@ from derive.claim import Statement
 from derive.errors import DeriveError, Unsupported
 from derive.model import ast
 from derive.strategies import coincidence, induction
+from derive.strategies.extrema import decide_extremum_relation
 from derive.strategies.grid import numeric_grid
 from derive.strategies.instances import (
     Instance,
@@ -37,6 +38,11 @@ def decide_statement(
 ) -> Verdict:
     """Decide the statement, case by case where indices of a random sequence may coincide
     (each case splits again where indices in it may still coincide)."""
+    links = relations(statement)
+    if any(isinstance(n, ast.Extremum) for n in ast.walk(tuple(links))):
+        if len(links) != 1:
+            raise Unsupported("a maximum over a variable is checked as a relation of its own")
+        return decide_extremum_relation(statement, links[0], seed=seed, budget=budget)
     split = coincidence.cases(statement)
     if split is None:
         return _decide_one(statement, seed=seed, budget=budget, trials=trials)
