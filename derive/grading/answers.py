@@ -23,7 +23,7 @@ from derive.grading.submission import QuestionAnswer
 from derive.model import ast
 from derive.model.types import Context
 from derive.parsing import parse_expression, parse_statement
-from derive.verdict import Status
+from derive.verdict import Status, Verdict
 
 
 def check_final(
@@ -184,9 +184,22 @@ def _check_bound(
     question: Question,
     settings: Settings,
 ) -> FinalResult | None:
-    """A bound the key asks for (`|∂h_n/∂x| <= 1`): the last written relation about the
-    same quantity in the same direction is right when it holds and is at least as strong
-    as the key's (`... <= 1/2` shows `<= 1`); None when no written relation is about it."""
+    """A bound the key asks to show (`|∂h_n/∂x| <= 1`, which holds in the question's
+    context): the last written relation about the same quantity in the same direction is
+    right when it holds and is at least as strong (`... <= 1/2` shows `<= 1`). None for a
+    condition (`ρ(w_z) > 1`, which does not hold everywhere), or when no written relation
+    is about the quantity: those are compared side by side."""
+
+    def decided(relation: ast.Relation, text: str) -> Verdict:
+        return decide_cached(
+            statement(
+                text, context, given=question.facts, sizes=question.size_map(), links=(relation,)
+            ),
+            settings,
+        )
+
+    if not decided(target, "").status.holds:
+        return None
     fitting = [c for c in reversed(candidates) if c.node.op in _STRENGTH[target.op]]
     about = next(
         (
@@ -203,25 +216,14 @@ def _check_bound(
         (about.node, "the bound written does not hold"),
         (strength, "the bound written is weaker than the key's"),
     ):
-        verdict = decide_cached(
-            statement(
-                about.text,
-                context,
-                given=question.facts,
-                sizes=question.size_map(),
-                links=(relation,),
-            ),
-            settings,
-        )
+        verdict = decided(relation, about.text)
         if verdict.status is Status.REFUTED:
             example = verdict.counterexample.as_dict() if verdict.counterexample else None
-            return FinalResult(
-                FinalStatus.INCORRECT, f"{failure}: {verdict.summary}", about.text, "", example
-            )
+            reason = f"{failure}: {verdict.summary}"
+            return FinalResult(FinalStatus.INCORRECT, reason, about.text, "", example)
         if not verdict.status.holds:
-            return FinalResult(
-                FinalStatus.NOT_CHECKED, verdict.reason or verdict.summary, about.text
-            )
+            reason = verdict.reason or verdict.summary
+            return FinalResult(FinalStatus.NOT_CHECKED, reason, about.text)
     return FinalResult(FinalStatus.CORRECT, "implies the key's bound", about.text)
 
 

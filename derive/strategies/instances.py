@@ -217,6 +217,22 @@ def _unfold_floor(lowering: Lowering, links: list[ast.Relation]) -> dict[str, sp
     return floors
 
 
+def _used_definitions(context: Context, roots: list[tuple[object, frozenset[str]]]) -> list:
+    """The definitions the roots use, directly or through other definitions: one that
+    nothing uses (the network f(w) := h_n of a question) fixes no integer."""
+    names = ast.names(tuple(root for root, _ in roots))
+    used: list = []
+    pending = [d for d in context.definitions if d.name in names]
+    while pending:
+        definition = pending.pop()
+        if definition in used:
+            continue
+        used.append(definition)
+        inner = ast.names(definition.body)
+        pending += [d for d in context.definitions if d.name in inner and d not in used]
+    return used
+
+
 def structural_integers(statement: Statement) -> list[str]:
     """Integer names used as indices or summation bounds: numeric checks fix them to
     small values and rebuild, so recurrences unfold and sums expand."""
@@ -225,7 +241,7 @@ def structural_integers(statement: Statement) -> list[str]:
     nodes: list[tuple[object, frozenset[str]]] = [
         (n, frozenset()) for n in (*relations(statement), *hypotheses(statement))
     ]
-    nodes += [(d.body, frozenset(d.params)) for d in context.definitions]
+    nodes += [(d.body, frozenset(d.params)) for d in _used_definitions(context, nodes)]
 
     def walk(n: object, inside: str, bound: frozenset[str] = frozenset()) -> None:
         """`inside` is "" (anywhere), "index" (of a sequence) or "range" (of a sum)."""
