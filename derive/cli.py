@@ -253,7 +253,15 @@ def build_parser() -> argparse.ArgumentParser:
         description="List the answer keys of the library: per question its label, "
         "points, and what is expected.",
     )
-    _json_option(keys, "print the keys as one JSON document")
+    keys.add_argument(
+        "--check",
+        action="store_true",
+        help="decide every expected answer of each key in its question's context and the "
+        "claim each question shows, and list undeclared names (exit 1 on an error)",
+    )
+    keys.add_argument("names", nargs="*", metavar="KEY", help="only these keys (default: all)")
+    _engine_options(keys)
+    _json_option(keys, "print the keys (or the findings of --check) as one JSON document")
     keys.set_defaults(run=_keys)
 
     grade = commands.add_parser(
@@ -519,6 +527,10 @@ def _prove(args: argparse.Namespace) -> int:
 
 def _keys(args: argparse.Namespace) -> int:
     keys = _answer_keys()
+    if args.names:
+        keys = [_find_key(keys, name) for name in args.names]
+    if args.check:
+        return _check_keys(args, keys)
     if args.json:
         from derive.report.grading_json import dumps, key_dict
 
@@ -535,6 +547,26 @@ def _keys(args: argparse.Namespace) -> int:
     count = len(keys)
     console.print(Text(f"{count} answer key{'s' if count != 1 else ''}", style="dim"))
     return EXIT_OK
+
+
+def _check_keys(args: argparse.Namespace, keys: list[AnswerKey]) -> int:
+    from derive.grading.key_check import Finding, check_key
+
+    settings = _settings(args)
+    claims = _library()
+    findings = {key.name: check_key(key, claims, settings) for key in keys}
+    errors = sum(i.finding is Finding.ERROR for items in findings.values() for i in items)
+    if args.json:
+        from derive.report.grading_json import dumps, key_findings
+
+        print(dumps({"keys": [key_findings(name, items) for name, items in findings.items()]}))
+    else:
+        from derive.report.grading_console import key_check_table
+
+        console = _console()
+        for name, items in findings.items():
+            console.print(key_check_table(name, items))
+    return EXIT_FAILED if errors else EXIT_OK
 
 
 def _grade(args: argparse.Namespace) -> int:

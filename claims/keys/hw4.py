@@ -59,6 +59,7 @@ KEY = key(
                 "x": "vector(d)",
             },
             where={"h_t": "tau(W h_{t-1})", "h_1": "x"},
+            assume=["norm(W) = 1/2"],
             answer="norm(diff(h_n, h_1)) <= (1/2)^(n-1)",
             aliases=["1.2.1 Gradient through RNN", "Gradient through RNN"],
             notes="Reconstructed: the chain h_{t+1} = tanh(W h_t) with largest singular value "
@@ -67,9 +68,8 @@ KEY = key(
             "(1/2)^(n-1), attained at h_1 = 0 when 2W is orthogonal. The key corrects the "
             "seed: its derivative of tanh, 4/(e^{2h+2} + e^{-2h}), is mistyped (the tanh "
             "derivative is 4/(e^{2h} + 2 + e^{-2h}); hw4/tanh/derivative-typo refutes it at 0) "
-            "and its bound (1/2)^n is one factor too small. The hypothesis ‖W‖ = 1/2 cannot be "
-            "declared (W := V/(2‖V‖) breaks the numeric screen at V = 0), so W is any matrix "
-            "here and steps that use it are not decided correctly.",
+            "and its bound (1/2)^n is one factor too small. ‖W‖ = 1/2 is granted: every "
+            "counterexample keeps it.",
         ),
         question(
             "1.2.3",

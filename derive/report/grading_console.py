@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from derive.grading.key import AnswerKey
+from derive.grading.key_check import KeyItem
 from derive.grading.results import FinalStatus, QuestionResult, StepStatus, SubmissionResult
 from derive.report.grading_json import class_summary, counterexample_text, expectation, number
 
@@ -173,4 +174,29 @@ def key_table(key: AnswerKey) -> Table:
     table.add_column("expects", overflow="fold")
     for q in key.questions:
         table.add_row(Text(q.label), str(number(q.points)), Text(expectation(q)))
+    return table
+
+
+_FINDING_STYLES = {"ok": "green", "warning": "yellow", "error": "bold red"}
+
+
+def key_check_table(name: str, items: Sequence[KeyItem]) -> Table:
+    """`derive keys --check`: what was checked in each question of a key, and what was found."""
+    errors = sum(i.finding.value == "error" for i in items)
+    warnings = sum(i.finding.value == "warning" for i in items)
+    table = Table(
+        title=Text.assemble((name, "bold"), f"  {errors} errors, {warnings} warnings"),
+        title_justify="left",
+        show_edge=False,
+        header_style="bold",
+    )
+    table.add_column("question", style="bold", no_wrap=True)
+    table.add_column("checked", overflow="fold")
+    table.add_column("found", no_wrap=True)
+    table.add_column("detail", overflow="fold")
+    for item in items:
+        style = _FINDING_STYLES[item.finding.value]
+        table.add_row(
+            item.label, Text(item.what), Text(item.finding.value, style=style), Text(item.detail)
+        )
     return table

@@ -64,6 +64,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from derive.grading.key import AnswerKey, Question
+from derive.grading.key_check import KeyItem
 from derive.grading.results import (
     FinalResult,
     FinalStatus,
@@ -332,6 +333,18 @@ def expectation(question: Question) -> str:
     if question.shows:
         parts.append(f"shows {question.shows}")
     return "; ".join(parts) or "a derivation (steps only)"
+
+
+def key_findings(name: str, items: Sequence[KeyItem]) -> dict[str, Any]:
+    """A key's findings as `derive keys --check --json` prints them."""
+    return {
+        "name": name,
+        "errors": sum(i.finding.value == "error" for i in items),
+        "findings": [
+            {"question": i.label, "checked": i.what, "found": i.finding.value, "detail": i.detail}
+            for i in items
+        ],
+    }
 
 
 def key_dict(key: AnswerKey) -> dict[str, Any]:
