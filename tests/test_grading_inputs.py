@@ -504,3 +504,14 @@ def test_seed_004_sub_parts_after_the_solution_line() -> None:
     assert answers["3b"].answer.startswith("v^{t+1} = v^t")
     assert answers["6a"].steps[0] == r"J^{(t+1)}(h^{(t)}) = J^{(t+1)}(w_z h^t)"
     assert answers["1c"].steps == ()
+
+
+def test_a_document_whose_headings_match_no_question_says_so() -> None:
+    from derive.grading.documents import read_document
+    from derive.registry import find_key, load_keys
+
+    key = find_key(load_keys(), "hw4")
+    submission = read_document("# Problem A\n\n$$x + x = 2x$$\n\n# Problem B\n", key)
+    assert submission.answers == {}
+    (note,) = submission.notes
+    assert "'Problem A', 'Problem B'" in note and "1.1.1" in note

@@ -43,7 +43,10 @@ def grade_submission(
         max_score=key.points,
         questions=results,
         path=submission.path,
-        notes=tuple(f"{a.label}: {why}" for a in submission.answers.values() for why in a.unparsed),
+        notes=(
+            *submission.notes,
+            *(f"{a.label}: {why}" for a in submission.answers.values() for why in a.unparsed),
+        ),
     )
 
 

@@ -831,11 +831,31 @@ def read_document(
             text = data.decode("latin-1")  # converted documents: read what can be read
         latex = path.suffix.lower() in (".tex", ".latex") or None
         answers = split_document(text, key, latex=latex)
-        return Submission(student or path.stem, answers, key.name, str(path))
+        notes = _unmatched(text, key) if not answers else ()
+        return Submission(student or path.stem, answers, key.name, str(path), notes)
     text = str(source)
     if len(text) > MAX_BYTES:
         raise SubmissionError(f"the document is over the limit of {MAX_BYTES // 1024 // 1024} MB")
-    return Submission(student or "document", split_document(text, key), key.name, "")
+    answers = split_document(text, key)
+    notes = _unmatched(text, key) if not answers else ()
+    return Submission(student or "document", answers, key.name, "", notes)
+
+
+_HEADINGS = re.compile(
+    r"^[ \t]*(?:#+[ \t]*(.+?)|\\(?:sub)*section\*?\{(.+?)\})[ \t]*$", re.MULTILINE
+)
+
+
+def _unmatched(text: str, key: AnswerKey) -> tuple[str, ...]:
+    """Why a document gave no answer at all: the headings it has and the labels the key
+    knows, so that a hand-in with other headings is not a silent 0."""
+    found = [a or b for a, b in _HEADINGS.findall(text[:200_000])][:8]
+    headings = ", ".join(repr(h.strip()) for h in found) or "none"
+    labels = ", ".join(q.label for q in key.questions)
+    return (
+        f"no part of the document matched a question of {key.name}: its headings are "
+        f"{headings}; the key's questions are {labels} (or their aliases, see derive keys)",
+    )
 
 
 def _as_path(source: str | os.PathLike[str]) -> Path | None:

@@ -22,3 +22,4 @@ class Submission:
     answers: dict[str, QuestionAnswer] = field(default_factory=dict)
     key: str | None = None
     path: str = ""
+    notes: tuple[str, ...] = ()  # about the whole hand-in: no heading matched the key

@@ -60,11 +60,12 @@ def _feedback(question: QuestionResult) -> Text:
     if index is not None:
         step = question.steps[index]
         text = Text.assemble((f"step {index + 1}: ", "bold red"), step.text)
-        example = counterexample_text(step.counterexample)
-        if example:
-            text.append(f"\ncounterexample: {example}", style="red")
-        elif step.reason:
-            text.append(f"\n{step.reason}", style="dim")
+        if step.reason:  # "fails at z = 0: ...", "the min 0 is not attained: ..."
+            text.append(f"\n{step.reason}", style="red")
+        elif step.counterexample:
+            text.append(
+                f"\ncounterexample: {counterexample_text(step.counterexample)}", style="red"
+            )
         return text
     final = question.final
     text = Text(final.reason, style="dim")
@@ -77,6 +78,19 @@ def _feedback(question: QuestionResult) -> Text:
                 f"\ncounterexample: {counterexample_text(final.counterexample)}", style="red"
             )
     return text
+
+
+def _not_checked(result: SubmissionResult) -> Text:
+    """Why each step was not checked: what the student can rewrite for derive to read it."""
+    lines = Text()
+    for q in result.questions:
+        for number_, step in enumerate(q.steps, 1):
+            if step.status is StepStatus.NOT_CHECKED:
+                if lines.plain:
+                    lines.append("\n")
+                lines.append(f"not checked: {q.label} step {number_}: ", style="yellow")
+                lines.append(step.reason or "no reason given", style="dim")
+    return lines
 
 
 def submission_panel(result: SubmissionResult) -> Panel:
@@ -101,6 +115,9 @@ def submission_panel(result: SubmissionResult) -> Panel:
             _feedback(q),
         )
     parts: list[RenderableType] = [table]
+    unchecked = _not_checked(result)
+    if unchecked.plain:
+        parts.append(unchecked)
     if result.notes:
         notes = Text("\n".join(f"note: {n}" for n in result.notes), style="dim")
         parts.append(notes)
