@@ -288,6 +288,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="text",
         help="text (tables), json, csv (a gradebook), junit, or gradescope (results.json)",
     )
+    _json_option(grade, "short for --format json: the report as one JSON document")
     grade.add_argument(
         "--out",
         "-o",
@@ -570,14 +571,19 @@ def _check_keys(args: argparse.Namespace, keys: list[AnswerKey]) -> int:
 
 
 def _grade(args: argparse.Namespace) -> int:
+    if args.json:
+        args.format = "json"
     from pathlib import Path
 
     from derive.grading.batch import RESULTS_FOLDER, find_submissions, grade_paths
+    from derive.grading.documents import DOCUMENT_SUFFIXES
 
     files = find_submissions(args.submissions)
     keys = _answer_keys()
     if args.key is not None:
         _find_key(keys, args.key)
+    elif files and all(Path(f).suffix.lower() in DOCUMENT_SUFFIXES for f in files):
+        raise UsageError("solution documents name no key: give --key KEY (see derive keys)")
     out = Path(args.out) if args.out else None
     several = len(files) > 1
     folder_output = args.format == "gradescope" and (

@@ -295,3 +295,16 @@ def test_document_without_a_key_is_an_error_row(
     code, data = _grade_json(capsys, str(path))
     assert code == 0
     assert "--key" in data["submissions"][0]["error"]
+
+
+def test_grade_takes_json_like_every_command_and_needs_a_key_for_documents(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    document = tmp_path / "s1.md"
+    document.write_text("## 1\n\n$$y = a + a = 2a$$\n")
+    assert main(["grade", str(document)]) == 2  # no --key, and a document names none
+    assert "give --key" in capsys.readouterr().err
+    code = main(["grade", str(document), "--key", "tiny", "--json", "--no-cache"])
+    assert code == 0, capsys.readouterr().err
+    report = json.loads(capsys.readouterr().out)
+    assert report["submissions"][0]["student"] == "s1"

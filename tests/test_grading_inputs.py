@@ -515,3 +515,32 @@ def test_a_document_whose_headings_match_no_question_says_so() -> None:
     assert submission.answers == {}
     (note,) = submission.notes
     assert "'Problem A', 'Problem B'" in note and "1.1.1" in note
+
+
+def test_a_notebook_is_read_from_its_markdown_cells(tmp_path: Path) -> None:
+    import nbformat
+
+    from derive.grading.documents import read_document
+    from derive.registry import find_key, load_keys
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell(
+            "## 1.1.2 Effect of Activation - Tanh\n\n$$\\tau'(z) = 1 - \\tau(z)^2$$"
+        ),
+        nbformat.v4.new_code_cell("x = 1  # $$y = 2$$ is code, not a step"),
+    ]
+    path = tmp_path / "s1.ipynb"
+    nbformat.write(notebook, str(path))
+    submission = read_document(path, find_key(load_keys(), "hw4"))
+    assert submission.answers["1.1.2"].steps == ("\\tau'(z) = 1 - \\tau(z)^2",)
+
+
+def test_a_broken_notebook_is_an_error_with_the_reason(tmp_path: Path) -> None:
+    from derive.grading.documents import read_document
+    from derive.registry import find_key, load_keys
+
+    path = tmp_path / "s1.ipynb"
+    path.write_text('{"cells": 3}')
+    with pytest.raises(DeriveError, match="not a readable notebook"):
+        read_document(path, find_key(load_keys(), "hw4"))

@@ -186,9 +186,9 @@ def _check_bound(
 ) -> FinalResult | None:
     """A bound the key asks to show (`|∂h_n/∂x| <= 1`, which holds in the question's
     context): the last written relation about the same quantity in the same direction is
-    right when it holds and is at least as strong (`... <= 1/2` shows `<= 1`). None for a
-    condition (`ρ(w_z) > 1`, which does not hold everywhere), or when no written relation
-    is about the quantity: those are compared side by side."""
+    right when it holds and is at least as strong (`... <= 1/2` shows `<= 1`); missing when
+    no written relation is about the quantity. None for a condition (`ρ(w_z) > 1`, which
+    does not hold everywhere): it is compared side by side."""
 
     def decided(relation: ast.Relation, text: str) -> Verdict:
         return decide_cached(
@@ -209,8 +209,8 @@ def _check_bound(
         ),
         None,
     )
-    if about is None:
-        return None
+    if about is None:  # a line about something else is no answer to the bound
+        return FinalResult(FinalStatus.MISSING, "no bound on the key's quantity was found")
     strength = ast.Relation(_STRENGTH[target.op][about.node.op], about.node.rhs, target.rhs)
     for relation, failure in (
         (about.node, "the bound written does not hold"),

@@ -50,7 +50,7 @@ __all__ = [
     "split_document",
 ]
 
-DOCUMENT_SUFFIXES = {".md", ".markdown", ".tex", ".latex", ".txt"}
+DOCUMENT_SUFFIXES = {".md", ".markdown", ".tex", ".latex", ".txt", ".ipynb"}
 
 # -- labels -------------------------------------------------------------------------------
 
@@ -829,6 +829,8 @@ def read_document(
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             text = data.decode("latin-1")  # converted documents: read what can be read
+        if path.suffix.lower() == ".ipynb":
+            text = notebook_markdown(text)
         latex = path.suffix.lower() in (".tex", ".latex") or None
         answers = split_document(text, key, latex=latex)
         notes = _unmatched(text, key) if not answers else ()
@@ -839,6 +841,19 @@ def read_document(
     answers = split_document(text, key)
     notes = _unmatched(text, key) if not answers else ()
     return Submission(student or "document", answers, key.name, "", notes)
+
+
+def notebook_markdown(text: str) -> str:
+    """A Jupyter notebook's Markdown cells, in order, as one document (code cells and
+    outputs are not the derivation), as nbgrader and otter-grader read hand-ins."""
+    import nbformat
+
+    try:
+        notebook = nbformat.reads(text, as_version=4)
+    except Exception as exc:  # nbformat raises JSON, validation and version errors alike
+        raise SubmissionError(f"not a readable notebook: {_first_line(exc)}") from None
+    cells = [c.source for c in notebook.cells if c.get("cell_type") == "markdown"]
+    return "\n\n".join(cells)
 
 
 _HEADINGS = re.compile(
