@@ -26,6 +26,7 @@ import json
 import os
 import re
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -170,6 +171,7 @@ def grade_file(
     """Read and grade one file; every failure becomes a result with `error` set."""
     from derive.grading import check
 
+    started = time.monotonic()
     key = _known_key(keys, key_name)
     try:
         submission, key, notes = read_submission(path, key_name, keys)
@@ -184,7 +186,8 @@ def grade_file(
         return _failed(
             path, f"grading failed: {type(exc).__name__}: {exc}", key, key_name, submission
         )
-    return replace(result, path=str(path), notes=(*notes, *label_notes, *result.notes))
+    notes = (*notes, *label_notes, *result.notes)
+    return replace(result, path=str(path), notes=notes, seconds=time.monotonic() - started)
 
 
 def _known_key(keys: Sequence[AnswerKey], name: str | None) -> AnswerKey | None:

@@ -69,3 +69,4 @@ class SubmissionResult:
     error: str | None = None  # the whole submission could not be read
     path: str = ""
     notes: tuple[str, ...] = field(default=())
+    seconds: float = 0.0  # how long grading it took (Gradescope's execution_time)

@@ -4,10 +4,14 @@ One document per submission::
 
     {
       "score": 7.5,
+      "execution_time": 3,
       "output": "s123: 7.5 / 10 with key ift6135-a2-2021",
+      "output_format": "text",
+      "visibility": "visible",
       "tests": [
         {"name": "Question 4.2", "number": "4.2", "score": 4.5, "max_score": 6,
-         "status": "failed", "output": "score: 4.5 / 6\\nfinal answer: correct ..."}
+         "status": "failed", "output": "score: 4.5 / 6\\nfinal answer: correct ...",
+         "visibility": "visible"}
       ]
     }
 
@@ -46,7 +50,10 @@ def gradescope_dict(result: SubmissionResult) -> dict[str, Any]:
         output += "\n" + "\n".join(f"note: {note}" for note in result.notes)
     return {
         "score": number(result.score),
+        "execution_time": max(1, round(result.seconds)),
         "output": output,
+        "output_format": "text",  # step texts keep their LaTeX as written
+        "visibility": "visible",
         "tests": [
             {
                 "name": f"Question {q.label}",
@@ -55,6 +62,7 @@ def gradescope_dict(result: SubmissionResult) -> dict[str, Any]:
                 "max_score": number(q.max_score),
                 "status": "passed" if q.score >= q.max_score else "failed",
                 "output": "\n".join(question_feedback(q)),
+                "visibility": "visible",
             }
             for q in result.questions
         ],
