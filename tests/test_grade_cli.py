@@ -288,13 +288,15 @@ def test_text_report_for_a_class(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert "counterexample" in out
 
 
-def test_document_without_a_key_is_an_error_row(
+def test_document_without_a_key_is_an_error_row_among_files_that_name_theirs(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = _write(tmp_path, "s.md", DOCUMENT)
-    code, data = _grade_json(capsys, str(path))
+    document = _write(tmp_path, "s.md", DOCUMENT)
+    answers = _write(tmp_path, "good.yaml", CORRECT)
+    code, data = _grade_json(capsys, str(document), str(answers))
     assert code == 0
-    assert "--key" in data["submissions"][0]["error"]
+    errors = [s["error"] for s in data["submissions"] if s["error"]]
+    assert len(errors) == 1 and "--key" in errors[0]
 
 
 def test_grade_takes_json_like_every_command_and_needs_a_key_for_documents(

@@ -60,12 +60,11 @@ def _feedback(question: QuestionResult) -> Text:
     if index is not None:
         step = question.steps[index]
         text = Text.assemble((f"step {index + 1}: ", "bold red"), step.text)
-        if step.reason:  # "fails at z = 0: ...", "the min 0 is not attained: ..."
-            text.append(f"\n{step.reason}", style="red")
-        elif step.counterexample:
-            text.append(
-                f"\ncounterexample: {counterexample_text(step.counterexample)}", style="red"
-            )
+        example = counterexample_text(step.counterexample)
+        if example:
+            text.append(f"\ncounterexample: {example}", style="red")
+        if step.reason:  # the two sides there, or why there is no point ("not attained")
+            text.append(f"\n{step.reason}", style="dim")
         return text
     final = question.final
     text = Text(final.reason, style="dim")
