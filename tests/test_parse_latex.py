@@ -16,6 +16,7 @@ from derive.model.ast import (
     Derivative,
     Div,
     Expectation,
+    Extremum,
     Gradient,
     Hadamard,
     Mul,
@@ -601,9 +602,9 @@ def test_seed_regularised_loss() -> None:
         ("", "empty statement", 0),
         ("$$ $$", "empty statement", 2),
         ("$x", "missing closing $", 0),
-        ("\\max(x)", "two or more arguments", 0),
+        ("\\max^2(x)", "two or more arguments", 0),  # max(x) alone is over x: an Extremum
         ("\\max x", "with parentheses", 0),
-        ("\\max_j p_j", "over a variable", 4),
+        ("\\max_{1} p", "only over one variable", 5),
         ("\\exp(a, b)", "takes 1 argument", 0),
         ("\\mathbb{R}", "sets like ℝ", 0),
         ("x \\in \\mathbb{R}", "membership", 2),
@@ -728,6 +729,15 @@ def test_parse_latex_accepts_a_one_line_block_only() -> None:
     assert P("\\begin{aligned} a &= b \\end{aligned}") == Relation("=", v("a"), v("b"))
     with pytest.raises(ParseError, match="split_aligned"):
         P("\\begin{aligned} a &= b \\\\ c &= d \\end{aligned}")
+
+
+@pytest.mark.parametrize(
+    ("text", "var"),
+    [(r"\max(\sigma(z))", None), (r"\max_z \sigma(z)", "z"), (r"\min_{t} t^2", "t")],
+)
+def test_a_maximum_over_a_variable_is_an_extremum(text: str, var: str | None) -> None:
+    node = parse_latex(text)
+    assert isinstance(node, Extremum) and node.var == var
 
 
 @pytest.mark.parametrize(
