@@ -45,3 +45,14 @@ def test_a_grid_that_stays_below_a_claimed_maximum_does_not_verify_it() -> None:
 def test_an_extremum_over_an_unnamed_variable_of_two_is_an_error() -> None:
     verdict = verdict_of(r"\max(x y) = 1")
     assert verdict.status is Status.ERROR and "which variable" in verdict.reason
+
+
+def test_an_infimum_approached_only_far_out_is_not_verified_as_a_minimum() -> None:
+    """The grid's smallest values near z = ±50 are 0 to float precision, but the minimum
+    is never attained: a numeric pass must not verify `min = 0`."""
+    assert verdict_of(r"\min_z e^{-z^2} (2 + \sin(z)) = 0").status is not Status.VERIFIED
+
+
+def test_an_extremum_of_an_expression_with_other_variables_is_an_error() -> None:
+    verdict = verdict_of(r"\max_z (a - z^2) = 1")
+    assert verdict.status is Status.ERROR and "other variables" in verdict.reason

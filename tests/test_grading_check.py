@@ -241,7 +241,8 @@ def test_a_multi_part_answer_earns_its_share_per_part_and_names_the_wrong_one() 
     result = grade("4.1", (r"\mu_{batch} = [2.50, 2.58]", r"\sigma_{batch}^2 = [0.58, 2.00]"))
     assert result.final.status is FinalStatus.INCORRECT
     assert result.final.credit == 0.5 and "sigma_batch^2" in result.final.reason
-    # the lines the answer was read from are decided by the key's values
+    # a line matching the key is valid; a mismatch is the answer's, not a step's refutation
     right, wrong = result.steps
-    assert right.status is StepStatus.VALID and wrong.status is StepStatus.INVALID
-    assert result.score == 4 * 0.5 * 0.5 + 4 * 0.5 * 0.5  # half the answer, half the steps
+    assert right.status is StepStatus.VALID and wrong.status is StepStatus.NOT_CHECKED
+    assert "compared with the key" in wrong.reason and wrong.counterexample
+    assert result.score == 4 * 0.5 * 0.5 + 4 * 0.5  # half the answer, all decided steps valid

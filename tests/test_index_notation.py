@@ -113,3 +113,9 @@ def test_a_symbolic_superscript_on_a_sequence_is_its_index() -> None:
     assert isinstance(read.lhs, ast.Subscript) and read.lhs.base == "h"  # h_{n-1}
     square, power = read.rhs.terms
     assert isinstance(square, ast.Pow) and isinstance(power, ast.Pow)  # h², and g's power t
+
+
+def test_a_transpose_mark_on_a_sequence_stays_a_transpose_mark() -> None:
+    context = Context(decls={"h": Sequence()})
+    read = elaborate(parse_statement(r"h^\top = 1", latex=True), context).relation
+    assert not isinstance(read.lhs, ast.Subscript)

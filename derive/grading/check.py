@@ -66,7 +66,9 @@ def grade_question(
 
 def _decided_by_key(steps: tuple[StepResult, ...], final: FinalResult) -> tuple[StepResult, ...]:
     """A line the final answer was read from (a list of statistics, an update rule), which
-    no proof can decide, takes the comparison's result: the key's values decide it."""
+    no proof can decide, is valid when it matches the key. A mismatch leaves it not checked
+    with the comparison's reason: the line compared may not be the one the key's part is
+    about, and a step is invalid only on a confirmed counterexample of its own."""
     compared = {
         part.given: part
         for part in (final.parts or (final,))
@@ -78,20 +80,12 @@ def _decided_by_key(steps: tuple[StepResult, ...], final: FinalResult) -> tuple[
         if part is None:
             decided.append(step)
         elif part.status is FinalStatus.CORRECT:
-            decided.append(
-                StepResult(
-                    step.text, StepStatus.VALID, method=f"compared with the key: {part.reason}"
-                )
-            )
+            method = f"compared with the key: {part.reason}"
+            decided.append(StepResult(step.text, StepStatus.VALID, method=method))
         else:
+            reason = f"compared with the key as a final answer: {part.reason}"
             decided.append(
-                StepResult(
-                    step.text,
-                    StepStatus.INVALID,
-                    part.counterexample,
-                    part.reason,
-                    "compared with the key",
-                )
+                StepResult(step.text, StepStatus.NOT_CHECKED, part.counterexample, reason)
             )
     return tuple(decided)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from derive.claim import Claim, statement
-from derive.engine import Settings, decide_cached
+from derive.engine import Settings, check_claims, decide_cached
 from derive.errors import DeriveError
 from derive.grading.key import Answer, AnswerKey, Question
 from derive.model import ast
@@ -107,8 +107,6 @@ def _shown(question: Question, claim: Claim | None, settings: Settings) -> KeyIt
     what = f"shows {question.shows}"
     if claim is None:
         return KeyItem(question.label, what, Finding.ERROR, "no claim of the library has this id")
-    from derive.engine import check_claims
-
     (verdict,) = check_claims([claim], settings)
     if passes(verdict, claim.expect):
         return KeyItem(question.label, what, Finding.OK, f"{verdict.status.value}, as expected")

@@ -26,6 +26,7 @@ from fractions import Fraction
 
 from derive.errors import Unsupported
 from derive.model import ast
+from derive.model.reading import means_transpose
 from derive.model.types import Context, Matrix, Random, Sequence, Size, Vector
 
 
@@ -40,6 +41,8 @@ class Elaborated:
 
 def elaborate(relation: ast.Relation, context: Context) -> Elaborated:
     """The relation with repeated indices summed and bare sums given their ranges."""
+    if not _has_index_notation(relation, context):
+        return Elaborated(relation, {})
     letters = _Letters(context)
     relation = _superscript_indices(relation, context)
     relation = letters.extend_scopes(relation)
@@ -223,18 +226,28 @@ def _superscript_indices(node: object, context: Context) -> object:
     fields = {key: _superscript_indices(value, context) for key, value in node.__dict__.items()}
     node = replace(node, **fields) if fields != node.__dict__ else node
     match node:
-        case ast.Pow(base=ast.Name(name=name), exponent=index) if not isinstance(
-            index, ast.Num
-        ) and _is_sequence(name, context):
+        case ast.Pow(base=ast.Name(name=name), exponent=index) if (
+            not isinstance(index, ast.Num)
+            and isinstance(context.lookup(name), Sequence)
+            and not means_transpose(index, context)
+        ):
             return ast.Subscript(name, index, _label(index), node.pos)
     return node
 
 
-def _is_sequence(name: str, context: Context) -> bool:
-    """Whether `name` is a sequence whose bare name means nothing (not a random one)."""
-    decl = context.lookup(name)
-    definition = context.definition(name)
-    return isinstance(decl, Sequence) or (definition is not None and bool(definition.params))
+def _has_index_notation(relation: ast.Relation, context: Context) -> bool:
+    """Whether anything here is for this module: an entry of a declared vector or matrix,
+    a bare sum, or a power of a declared sequence (most statements have none)."""
+    for node in ast.walk(relation):
+        if isinstance(node, ast.Sum) and node.lower is None:
+            return True
+        if isinstance(node, ast.Subscript | ast.Pow):
+            name = node.base if isinstance(node, ast.Subscript) else getattr(node.base, "name", "")
+            decl = context.lookup(name)
+            shape = decl.shape if isinstance(decl, Random) else decl
+            if isinstance(shape, Vector | Matrix) or isinstance(decl, Sequence):
+                return True
+    return False
 
 
 def _label(index: ast.Node) -> str:

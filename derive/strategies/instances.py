@@ -134,7 +134,7 @@ def _index_values(
 ) -> list[dict[str, Value]]:
     """Every value of the link's free indices at these sizes (`X_{ij} = ...` holds for
     each i, j); [{}] when it has none."""
-    free = elaborate(link, context).free
+    free = elaborate(link, context).free  # the link is elaborated: this only finds its free letters
     extents = [range(1, (e if isinstance(e, int) else sizes[e]) + 1) for e in free.values()]
     count = math.prod(len(r) for r in extents)
     if count > LIMITS.max_sum_terms:
