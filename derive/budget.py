@@ -15,6 +15,8 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
 
 
 class BudgetExceeded(BaseException):
@@ -49,44 +51,93 @@ class Budget:
 REFIRE_SECONDS = 0.05  # after a deadline expires, how soon it fires again if swallowed
 
 
+@dataclass(eq=False)
+class _Open:
+    """A deadline whose block has not been left yet."""
+
+    expiry: float  # time.monotonic() at which it expires
+    exception: type[BudgetExceeded]
+
+
+_open: list[_Open] = []  # outermost first; one ITIMER_REAL serves them all
+_saved_handler: Any = None
+
+
 def _alarm_usable() -> bool:
     return threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
 
 
+def _first_expired() -> _Open | None:
+    now = time.monotonic()
+    return next((entry for entry in _open if entry.expiry <= now), None)
+
+
+def _arm() -> None:
+    """Set the one timer to the earliest open expiry (or clear it)."""
+    if not _open:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        return
+    left = min(entry.expiry for entry in _open) - time.monotonic()
+    signal.setitimer(signal.ITIMER_REAL, max(left, 0.001))
+
+
+def _fire(signum: int, frame: object) -> None:
+    due = _first_expired()
+    if due is None:  # woken early (a timer set by an inner block that has been left)
+        _arm()
+        return
+    # fire again soon while the expired block is open: code that catches the exception as
+    # if it were its own (a nested step giving up) must not leave that block unlimited
+    signal.setitimer(signal.ITIMER_REAL, REFIRE_SECONDS)
+    raise due.exception
+
+
+def reraise_expired() -> None:
+    """Raise the exception of an open deadline that has expired, if any. A handler that
+    catches a step's `BudgetExceeded` calls this first: the expiry it caught may be an
+    outer deadline's, which must reach the block that set it."""
+    due = _first_expired()
+    if due is not None:
+        raise due.exception
+
+
 @contextmanager
 def deadline(seconds: float, exception: type[BudgetExceeded] = BudgetExceeded) -> Iterator[None]:
-    """Raise `exception` in this block after `seconds`, and again every 50 ms until the
-    block is left (nested deadlines keep the earlier one, which raises its own). Outside
-    the main thread it cannot interrupt and only the sandbox's hard limit applies."""
-    if not _alarm_usable() or seconds <= 0:
-        if seconds <= 0:
-            raise BudgetExceeded
+    """Raise `exception` in this block after `seconds`. Deadlines nest: each keeps its own
+    expiry, the earliest one fires first, and an expired outer deadline fires again every
+    50 ms until its block is left, whatever inner code catches. Outside the main thread it
+    cannot interrupt and only the sandbox's hard limit applies."""
+    if seconds <= 0:
+        raise exception
+    if not _alarm_usable():
         yield
         return
-    previous_remaining, _ = signal.getitimer(signal.ITIMER_REAL)
-    if previous_remaining and previous_remaining < seconds:
-        yield  # an outer, earlier deadline already governs this block
-        return
-
-    def expire(signum: int, frame: object) -> None:
-        # fire again soon until the block is left: code that catches the exception as if
-        # it were its own (a nested step giving up) must not leave this block unlimited
-        signal.setitimer(signal.ITIMER_REAL, REFIRE_SECONDS)
-        raise exception
-
-    old_handler = signal.signal(signal.SIGALRM, expire)
-    start = time.monotonic()
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    global _saved_handler
+    entry = _Open(time.monotonic() + seconds, exception)
+    if not _open:
+        _saved_handler = signal.signal(signal.SIGALRM, _fire)
+    _open.append(entry)
+    _arm()
     try:
         yield
     finally:
         while True:  # a re-fire landing in the clean-up must not leave the timer armed
             try:
-                signal.setitimer(signal.ITIMER_REAL, 0)
-                signal.signal(signal.SIGALRM, old_handler)
-                if previous_remaining:
-                    left = previous_remaining - (time.monotonic() - start)
-                    signal.setitimer(signal.ITIMER_REAL, max(left, 0.001))
+                if entry in _open:
+                    _open.remove(entry)
+                if _open:
+                    _arm()
+                else:
+                    signal.setitimer(signal.ITIMER_REAL, 0)
+                    signal.signal(signal.SIGALRM, _saved_handler or signal.SIG_DFL)
                 break
             except BudgetExceeded:
                 continue
+
+
+def forget_deadlines() -> None:
+    """In a forked child: the parent's open deadlines are not the child's (timers are not
+    inherited across fork, the list would be)."""
+    _open.clear()
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)

@@ -13,11 +13,15 @@ mistakes end in one message on stderr and exit code 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import io
 import math
 import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from derive.errors import DeriveError, ParseError
@@ -34,6 +38,7 @@ if TYPE_CHECKING:
 __all__ = ["main"]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNKNOWN = 0, 1, 2, 3
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM
 PROG = "derive"
 
 _PROVE_EPILOG = """\
@@ -90,8 +95,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
+    previous = _on_sigterm(_terminate)
     try:
         return args.run(args)
+    except Terminated:
+        print("terminated", file=sys.stderr)
+        return EXIT_TERMINATED
     except UsageError as exc:
         return _fail(args.command, str(exc))
     except ParseError as exc:
@@ -100,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(args.command, str(exc))
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:  # `derive list | head`: the reader left; say nothing more
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
@@ -114,6 +123,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             "This is a bug in derive; please report it with the command line you ran "
             "(set DERIVE_DEBUG=1 to see the traceback).",
         )
+    finally:
+        _on_sigterm(previous)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a CI runner or a scheduler stopping the job): handled as Ctrl-C is, so
+    the results already kept stay kept and no child process is left behind."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+def _on_sigterm(handler: Any) -> Any:
+    """Install `handler` for SIGTERM and return the one it replaces (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        return handler
+    return signal.signal(signal.SIGTERM, handler)
 
 
 def _fail(command: str, message: str) -> int:
@@ -356,10 +383,15 @@ def _engine_options(parser: argparse.ArgumentParser) -> None:
 
 def _settings(args: argparse.Namespace) -> Any:
     """The engine settings a command's options ask for."""
-    from derive.cache import DEFAULT_DIRECTORY
+    from derive.cache import DEFAULT_DIRECTORY, VerdictCache
     from derive.engine import Settings
 
     cache_dir = None if args.no_cache else str(args.cache_dir or DEFAULT_DIRECTORY)
+    if cache_dir is not None:
+        problem = VerdictCache(Path(cache_dir)).problem
+        if problem is not None:
+            print(f"{PROG}: warning: {problem}; checking without a cache", file=sys.stderr)
+            cache_dir = None
     return Settings(seed=args.seed, timeout=args.timeout, cache_dir=cache_dir)
 
 
@@ -573,7 +605,6 @@ def _check_keys(args: argparse.Namespace, keys: list[AnswerKey]) -> int:
 def _grade(args: argparse.Namespace) -> int:
     if args.json:
         args.format = "json"
-    from pathlib import Path
 
     from derive.grading.batch import RESULTS_FOLDER, find_submissions, grade_paths
     from derive.grading.documents import DOCUMENT_SUFFIXES
@@ -606,10 +637,11 @@ def _grade(args: argparse.Namespace) -> int:
         "resume": args.resume,
         "keys": keys,
     }
+    given = args.submissions  # the folders, not the files found: links out of them are refused
     if several and _isatty(sys.stderr):
-        results = _grade_with_progress(files, args.key, settings, options, len(files))
+        results = _grade_with_progress(given, args.key, settings, options, len(files))
     else:
-        results = grade_paths(files, args.key, settings, **options)
+        results = grade_paths(given, args.key, settings, **options)
     if results_dir is not None and _isatty(sys.stderr):
         print(
             f"results kept in {results_dir} (--resume skips what is graded there)",
@@ -633,7 +665,7 @@ def _grade(args: argparse.Namespace) -> int:
 
 
 def _grade_with_progress(
-    files: list[Any], key: str | None, settings: Any, options: dict[str, Any], total: int
+    given: list[str], key: str | None, settings: Any, options: dict[str, Any], total: int
 ) -> list[SubmissionResult]:
     from derive.grading.batch import grade_paths
     from derive.report.console import make_progress
@@ -646,7 +678,7 @@ def _grade_with_progress(
             progress.update(task, advance=1, description=result.student)
             progress.refresh()
 
-        return grade_paths(files, key, settings, on_result=advance, **options)
+        return grade_paths(given, key, settings, on_result=advance, **options)
 
 
 def _grade_report(fmt: str, results: list[SubmissionResult]) -> str:
@@ -681,20 +713,19 @@ def _print_grades(results: list[SubmissionResult], out: Any) -> None:
     if out is None:
         render(_console())
         return
-    try:
-        with open(out, "w", encoding="utf-8") as stream:
-            render(Console(file=stream, width=120, no_color=True, highlight=False))
-    except OSError as exc:
-        raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
+    console = Console(file=io.StringIO(), width=120, no_color=True, highlight=False)
+    render(console)
+    _write_output(console.file.getvalue(), out)
 
 
 def _write_output(text: str, out: Any) -> None:
     if out is None:
         sys.stdout.write(text)
         return
-    try:
-        with open(out, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
+    from derive.atomic import write_atomically
+
+    try:  # the previous report survives a full disk or a kill in the middle
+        write_atomically(out, text, newline="")
     except OSError as exc:
         raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
 

@@ -14,12 +14,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from derive.budget import Budget, BudgetExceeded, deadline
+from derive.budget import Budget, BudgetExceeded, deadline, reraise_expired
 from derive.cache import VerdictCache, claim_key, statement_key
 from derive.claim import Claim, Extremum, Invalid, Property, Statement
 from derive.errors import DeriveError
 from derive.sandbox import Outcome, run_many
-from derive.verdict import Verdict, error, unknown
+from derive.verdict import BUDGET, CRASH, INTERNAL, Verdict, error, unknown
 
 DEFAULT_TIMEOUT = 60.0
 GRACE = 2.0  # seconds the parent waits past a budget before killing the child
@@ -31,6 +31,7 @@ class Settings:
     timeout: float = DEFAULT_TIMEOUT
     trials: int = 200
     cache_dir: str | None = None  # where verdicts are cached; None: no cache
+    isolate: bool = False  # decide_cached runs each decision in its own killable process
 
     def cache(self) -> VerdictCache | None:
         return VerdictCache(Path(self.cache_dir)) if self.cache_dir else None
@@ -59,19 +60,18 @@ def decide(
                     check, seed=settings.seed, budget=budget, trials=settings.trials
                 )
     except BudgetExceeded:
-        verdict = unknown(f"time budget of {settings.timeout:g} s spent", "budget")
+        reraise_expired()  # an enclosing deadline's expiry belongs to the code that set it
+        verdict = unknown(f"time budget of {settings.timeout:g} s spent", BUDGET)
     except DeriveError as exc:
         verdict = error(str(exc))
     except RecursionError:
         verdict = error("the expression nests too deeply to evaluate")
     except MemoryError:
-        verdict = unknown("ran out of memory", "budget")
+        verdict = unknown("ran out of memory", BUDGET)
     except Exception as exc:  # a bug must not take the batch down: it is reported instead
         if os.environ.get("DERIVE_DEBUG") == "1":
             traceback.print_exc()  # the verdict keeps the message; a developer wants the trace
-        verdict = error(
-            f"internal error ({type(exc).__name__}: {exc}); please report it", "internal"
-        )
+        verdict = error(f"internal error ({type(exc).__name__}: {exc}); please report it", INTERNAL)
     return replace(verdict, seconds=time.monotonic() - start, seed=settings.seed)
 
 
@@ -120,7 +120,11 @@ def check_claims(
 
 
 def decide_cached(statement: Statement, settings: Settings) -> Verdict:
-    """`decide` in this process, through the settings' cache (grading many equal answers)."""
+    """`decide` through the settings' cache (grading many equal answers): in this process,
+    or with `settings.isolate` in a child that is killed when its budget is spent, so that
+    one runaway step cannot take the submission it belongs to down with it."""
+    if settings.isolate:
+        return prove(statement, settings)
     cache = settings.cache()
     key = statement_key(statement, settings.seed, settings.trials) if cache else None
     cached = _cached(cache, key)
@@ -168,10 +172,12 @@ def _from_outcome(outcome: Outcome, settings: Settings) -> Verdict:
         return outcome.value
     if outcome.status == "timeout":
         return replace(
-            unknown(f"stopped after {settings.timeout:g} s (time budget)", "budget"),
+            unknown(f"stopped after {settings.timeout:g} s (time budget)", BUDGET),
             seconds=outcome.seconds,
             seed=settings.seed,
         )
     return replace(
-        error(f"the check crashed: {outcome.message}"), seconds=outcome.seconds, seed=settings.seed
+        error(f"the check crashed: {outcome.message}", CRASH),
+        seconds=outcome.seconds,
+        seed=settings.seed,
     )

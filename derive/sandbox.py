@@ -10,17 +10,25 @@ of memory or time becomes an outcome, never an exception in the parent.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import pickle
 import resource
 import select
 import signal
+import sys
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from derive.budget import forget_deadlines
+
 MEMORY_LIMIT_BYTES = 6 * 1024**3
+CHILD_MARGIN = 3.0  # a child outlives its deadline by this much only if its parent cannot kill it
+WATCH_SECONDS = 0.25  # how often a child's watchdog looks at its parent
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 @dataclass(frozen=True)
@@ -79,10 +87,14 @@ def run_many(
 
 def _start(key: Any, fn: Callable[..., Any], args: tuple[Any, ...], timeout: float) -> _Running:
     read_fd, write_fd = os.pipe()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the child: compute, send, and leave without running any cleanup
         os.close(read_fd)
         signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        forget_deadlines()
+        _watch(parent, timeout + CHILD_MARGIN)
         payload = _compute(fn, args)
         with contextlib.suppress(OSError):
             view = memoryview(payload)
@@ -93,6 +105,31 @@ def _start(key: Any, fn: Callable[..., Any], args: tuple[Any, ...], timeout: flo
     os.close(write_fd)
     now = time.monotonic()
     return _Running(key, pid, read_fd, now, now + timeout, [])
+
+
+def _watch(parent: int, seconds: float) -> None:
+    """Make this child end with its parent and within its own wall-clock limit, even if
+    the parent is killed with SIGKILL and can no longer kill it: on Linux the kernel sends
+    SIGKILL when the parent dies (PR_SET_PDEATHSIG); everywhere, a watchdog thread checks
+    the parent and the clock, and a CPU limit stops code that never lets the thread run."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+    with contextlib.suppress(ValueError, OSError):
+        limit = math.ceil(seconds) + 1
+        resource.setrlimit(resource.RLIMIT_CPU, (limit, limit + 1))
+    end = time.monotonic() + seconds
+
+    def watchdog() -> None:
+        while os.getppid() == parent and time.monotonic() < end:
+            time.sleep(WATCH_SECONDS)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    threading.Thread(target=watchdog, daemon=True).start()
 
 
 def _compute(fn: Callable[..., Any], args: tuple[Any, ...]) -> bytes:

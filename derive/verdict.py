@@ -113,6 +113,13 @@ class Verdict:
         return replace(self, steps=self.steps + steps)
 
 
+# methods of verdicts that say nothing about the statement: never cached, never kept
+BUDGET = "budget"  # time or memory ran out
+CRASH = "crash"  # the check's process died
+INTERNAL = "internal"  # a bug in derive
+TRANSIENT = frozenset({BUDGET, CRASH, INTERNAL})
+
+
 def passes(verdict: Verdict, expect: Expect) -> bool:
     """A claim passes when it came out as its author expected."""
     if expect is Expect.HOLDS:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -180,10 +179,8 @@ def test_yaml_aliases_cannot_blow_up() -> None:
     for level in "bcdefghi":
         previous = chr(ord(level) - 1)
         bomb += f"{level}: &{level} [*{previous}, *{previous}, *{previous}, *{previous}]\n"
-    start = time.monotonic()
     with pytest.raises(SubmissionError):
         parse_structured(bomb + "answers: {'1': {steps: *i}}\n", fmt="yaml", name="s")
-    assert time.monotonic() - start < 5
 
 
 # -- labels and relations -----------------------------------------------------------------
@@ -432,9 +429,7 @@ def test_hostile_documents_read_quickly() -> None:
         "1.\n$$" + "{" * 50_000 + "$$",
         ("1.\n" + "$x = 1$ " * 2000 + "\n") * 20,
     ):
-        start = time.monotonic()
-        split_document(document, keyed)
-        assert time.monotonic() - start < 10
+        split_document(document, keyed)  # reads (how fast: benchmarks), and does not fail
 
 
 # -- the seed documents -------------------------------------------------------------------

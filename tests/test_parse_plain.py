@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import time
 from fractions import Fraction
 
 import pytest
@@ -346,10 +345,8 @@ def test_error_renders_a_caret() -> None:
 
 
 def _limit_error(text: str) -> LimitError:
-    start = time.perf_counter()
     with pytest.raises(LimitError) as info:
         parse_plain(text)
-    assert time.perf_counter() - start < 1.0
     return info.value
 
 

@@ -20,18 +20,17 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
 import re
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from derive.atomic import write_atomically
 from derive.engine import GRACE, Settings
 from derive.errors import DeriveError
 from derive.grading.documents import DOCUMENT_SUFFIXES, canonical_label, read_document
@@ -41,10 +40,12 @@ from derive.grading.structured import (
     MAX_BYTES,
     STRUCTURED_SUFFIXES,
     SubmissionError,
+    printable,
     read_bytes,
     read_structured,
 )
 from derive.grading.submission import Submission
+from derive.sandbox import Outcome, run_many
 
 __all__ = [
     "BUDGET_FACTOR",
@@ -187,7 +188,9 @@ def grade_file(
             path, f"grading failed: {type(exc).__name__}: {exc}", key, key_name, submission
         )
     notes = (*notes, *label_notes, *result.notes)
-    return replace(result, path=str(path), notes=notes, seconds=time.monotonic() - started)
+    return replace(
+        result, path=printable(str(path)), notes=notes, seconds=time.monotonic() - started
+    )
 
 
 def _known_key(keys: Sequence[AnswerKey], name: str | None) -> AnswerKey | None:
@@ -202,12 +205,12 @@ def _failed(
     submission: Submission | None = None,
 ) -> SubmissionResult:
     return SubmissionResult(
-        student=submission.student if submission else path.stem,
+        student=submission.student if submission else printable(path.stem),
         key=key.name if key else (key_name or ""),
         score=0.0,
         max_score=key.points if key else 0.0,
         error=message,
-        path=str(path),
+        path=printable(str(path)),
     )
 
 
@@ -232,7 +235,6 @@ def grade_paths(
     unknown `key_name`: mistakes in the command, not in a submission.
     """
     from derive import registry
-    from derive.sandbox import Outcome, run_many
 
     settings = settings or Settings()
     files = find_submissions(paths)
@@ -246,14 +248,21 @@ def grade_paths(
         except OSError as exc:
             raise GradingError(f"cannot create {folder}: {exc.strerror or exc}") from None
     results: list[SubmissionResult | None] = [None] * len(files)
-    records: list[tuple[Path, str | None] | None] = [None] * len(files)
+    records: list[tuple[Path, str] | None] = [None] * len(files)
     tasks = []
+    roots = [Path(p) for p in paths if Path(p).is_dir()]
     for index, path in enumerate(files):
+        refused = _outside(path, roots)
+        if refused is not None:
+            results[index] = _failed(path, refused, _known_key(keys, key_name), key_name)
+            if on_result:
+                on_result(results[index])
+            continue
         digest = _digest(path)
-        record = folder / _record_name(path) if folder is not None else None
-        records[index] = (record, digest) if record is not None else None
-        if resume and record is not None and digest is not None:
-            previous = _load_record(record, path, digest, key_name, settings)
+        if folder is not None and digest is not None:
+            records[index] = (folder / _record_name(path), digest)
+        if resume and records[index] is not None:
+            previous = _load_record(records[index][0], path, digest, key_name, settings)
             if previous is not None:
                 results[index] = previous
                 if on_result:
@@ -261,38 +270,88 @@ def grade_paths(
                 continue
         tasks.append((index, grade_file, (path, key_name, keys, settings)))
 
-    def done(index: int, outcome: Outcome) -> None:
-        path = files[index]
-        if outcome.status == "ok" and isinstance(outcome.value, SubmissionResult):
-            result = outcome.value
-        elif outcome.status == "timeout":
-            limit = settings.timeout * BUDGET_FACTOR
-            result = _failed(
-                path,
-                f"grading stopped after {limit:g} s (the limit for one submission)",
-                _known_key(keys, key_name),
-                key_name,
-            )
-        else:
-            result = _failed(
-                path,
-                f"grading crashed: {outcome.message or 'no result'}",
-                _known_key(keys, key_name),
-                key_name,
-            )
-        results[index] = result
+    retry: list[int] = []
+
+    def done(index: int, outcome: Outcome, isolated: bool = False) -> None:
+        if outcome.status != "ok" and not isolated:
+            retry.append(index)  # graded again below, each step in its own process
+            return
+        result = _outcome_result(files[index], outcome, keys, key_name, settings, isolated)
         saved = records[index]
-        if saved is not None and saved[1] is not None:
-            _save_record(saved[0], path, saved[1], key_name, settings, result)
+        if saved is not None and outcome.status == "ok":  # a crash is never kept as final
+            problem = _save_record(saved[0], files[index], saved[1], key_name, settings, result)
+            if problem is not None:
+                result = replace(result, notes=(*result.notes, problem))
+        results[index] = result
         if on_result:
             on_result(result)
 
+    limit = settings.timeout * BUDGET_FACTOR + GRACE
     if tasks:
         _preload()
+        run_many(tasks, workers=workers, timeout=limit, on_done=done)
+    if retry:
+        isolated = replace(settings, isolate=True)
+        again = [(i, grade_file, (files[i], key_name, keys, isolated)) for i in sorted(retry)]
         run_many(
-            tasks, workers=workers, timeout=settings.timeout * BUDGET_FACTOR + GRACE, on_done=done
+            again,
+            workers=workers,
+            timeout=limit,
+            on_done=lambda index, outcome: done(index, outcome, isolated=True),
         )
-    return [r for r in results if r is not None]
+    graded = [r for r in results if r is not None]
+    return flag_duplicate_students(graded)
+
+
+def _outcome_result(
+    path: Path,
+    outcome: Outcome,
+    keys: Sequence[AnswerKey],
+    key_name: str | None,
+    settings: Settings,
+    isolated: bool,
+) -> SubmissionResult:
+    if outcome.status == "ok" and isinstance(outcome.value, SubmissionResult):
+        return outcome.value
+    again = ", also with each step in its own process" if isolated else ""
+    if outcome.status == "timeout":
+        message = (
+            f"grading stopped after {settings.timeout * BUDGET_FACTOR:g} s "
+            f"(the limit for one submission){again}"
+        )
+    else:
+        message = f"grading crashed: {outcome.message or 'no result'}{again}"
+    return _failed(path, message, _known_key(keys, key_name), key_name)
+
+
+def flag_duplicate_students(results: list[SubmissionResult]) -> list[SubmissionResult]:
+    """Two files that claim one student are both kept, each with a note naming the
+    other: a gradebook must not silently merge or rename them."""
+    by_student: dict[str, list[int]] = {}
+    for index, result in enumerate(results):
+        by_student.setdefault(result.student, []).append(index)
+    flagged = list(results)
+    for indexes in by_student.values():
+        if len(indexes) < 2:
+            continue
+        for index in indexes:
+            others = ", ".join(results[i].path for i in indexes if i != index)
+            note = f"duplicate student id {results[index].student!r}: also claimed by {others}"
+            flagged[index] = replace(results[index], notes=(*results[index].notes, note))
+    return flagged
+
+
+def _outside(path: Path, roots: list[Path]) -> str | None:
+    """Why a file found in a submissions folder is not read: a symbolic link that leads
+    out of the folder it was found in (a hand-in pointing at /etc/passwd or at another
+    student's folder elsewhere)."""
+    if not path.is_symlink():
+        return None
+    target = path.resolve()
+    for root in roots:
+        if path.is_relative_to(root) and not target.is_relative_to(root.resolve()):
+            return f"a symbolic link to {printable(str(target))}, outside {printable(str(root))}: not followed"
+    return None
 
 
 def _preload() -> None:
@@ -324,7 +383,7 @@ def _record_name(path: Path) -> str:
 def _identity(path: Path, digest: str, key_name: str | None, settings: Settings) -> dict[str, Any]:
     return {
         "format": RECORD_FORMAT,
-        "file": str(path.resolve()),
+        "file": printable(str(path.resolve())),
         "sha256": digest,
         "key_option": key_name,
         "settings": {"seed": settings.seed, "timeout": settings.timeout, "trials": settings.trials},
@@ -354,15 +413,13 @@ def _save_record(
     key_name: str | None,
     settings: Settings,
     result: SubmissionResult,
-) -> None:
+) -> str | None:
+    """Keep the result for --resume; what went wrong, if it could not be kept."""
     from derive.report.grading_json import dumps, submission_dict
 
     data = _identity(path, digest, key_name, settings) | {"result": submission_dict(result)}
     try:
-        handle, temporary = tempfile.mkstemp(dir=record.parent, prefix=".tmp-", suffix=".json")
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(dumps(data))
-        os.replace(temporary, record)
-    except OSError:
-        with contextlib.suppress(OSError, UnboundLocalError):
-            os.unlink(temporary)
+        write_atomically(record, dumps(data))
+    except OSError as exc:
+        return f"not kept for --resume: cannot write {record}: {exc.strerror or exc}"
+    return None

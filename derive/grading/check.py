@@ -96,7 +96,7 @@ def _score(question: Question, final: FinalResult, steps: tuple[StepResult, ...]
     correct = final.status is FinalStatus.CORRECT
     decided = [s for s in steps if s.status is not StepStatus.NOT_CHECKED]
     if decided:
-        valid = sum(s.status is StepStatus.VALID for s in decided)
+        valid = sum(s.status is StepStatus.VALID and s.credited for s in decided)
         derivation = derivation_points * valid / len(decided)
     else:
         derivation = derivation_points if correct else 0.0

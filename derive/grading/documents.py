@@ -38,7 +38,13 @@ from pathlib import Path
 
 from derive.errors import DeriveError
 from derive.grading.key import AnswerKey, Question
-from derive.grading.structured import MAX_BYTES, MAX_STEPS, SubmissionError, read_bytes
+from derive.grading.structured import (
+    MAX_BYTES,
+    MAX_STEPS,
+    SubmissionError,
+    printable,
+    read_bytes,
+)
 from derive.grading.submission import QuestionAnswer, Submission
 from derive.parsing.latex_lexer import split_aligned
 
@@ -814,6 +820,13 @@ def split_document(
     return answers
 
 
+def _binary(data: bytes) -> bool:
+    """NUL bytes, or many control characters: an image or an archive saved as `.md`."""
+    sample = data[:8192]
+    controls = sum(byte < 32 and byte not in b"\t\n\r\f" for byte in sample)
+    return b"\x00" in sample or controls > len(sample) // 10
+
+
 def read_document(
     source: str | os.PathLike[str], key: AnswerKey, *, student: str | None = None
 ) -> Submission:
@@ -825,6 +838,8 @@ def read_document(
     path = _as_path(source)
     if path is not None:
         data = read_bytes(path)
+        if _binary(data):
+            raise SubmissionError(f"{printable(str(path))}: not a text document (binary content)")
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -834,7 +849,8 @@ def read_document(
         latex = path.suffix.lower() in (".tex", ".latex") or None
         answers = split_document(text, key, latex=latex)
         notes = _unmatched(text, key) if not answers else ()
-        return Submission(student or path.stem, answers, key.name, str(path), notes)
+        name = printable(path.stem)
+        return Submission(student or name, answers, key.name, printable(str(path)), notes)
     text = str(source)
     if len(text) > MAX_BYTES:
         raise SubmissionError(f"the document is over the limit of {MAX_BYTES // 1024 // 1024} MB")

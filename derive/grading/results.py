@@ -26,6 +26,7 @@ class StepResult:
     counterexample: dict[str, str] | None = None
     reason: str = ""
     method: str = ""  # how it was decided: "proved ...", "verified ...", "refuted ..."
+    credited: bool = True  # False: valid, but about nothing the question asks (filler)
 
 
 @dataclass(frozen=True)

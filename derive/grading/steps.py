@@ -10,11 +10,12 @@ kept for the final answer; a rounded result (`7/12 = 0.58`) holds at the precisi
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 import sympy as sp
 
+from derive.budget import BudgetExceeded, deadline, reraise_expired
 from derive.claim import statement
 from derive.engine import Settings, decide_cached
 from derive.errors import DeriveError
@@ -32,7 +33,8 @@ from derive.verdict import Status, Verdict
 _CONTINUATION = re.compile(r"^\s*(=|\\le(q)?\b|\\ge(q)?\b|<=|>=|<|>|\\neq|!=)")
 DEFINITION_WORDS = re.compile(r"^\s*(let|where|define|set)\b[\s,:]*", re.IGNORECASE)
 # `sample1: \mu = 12/6`, `sample: 2: channel: 1: ...`: labels in front of the mathematics
-_LABELS = re.compile(r"^\s*(?:[A-Za-z]*\s*\d*\s*:(?!=)\s*)+")
+# (atomic groups: a long run of spaces is read once, not split every possible way)
+_LABELS = re.compile(r"^(?>\s*)(?:(?>[A-Za-z]*)(?>\s*)(?>\d*)(?>\s*):(?!=)(?>\s*))+")
 
 
 @dataclass
@@ -52,9 +54,17 @@ def check_steps(
     previous_rhs: ast.Node | None = None
     own: set[str] = set()  # names the student's own lines defined: each may be bound again
     chain: list[ast.Relation] = []  # the links of the chain the last line belongs to
+    topic = _topic(question)  # the names a step must use to earn credit (None: any step)
     for text in texts:
         try:
-            links, definition = _read_step(text, previous_rhs, context, own, question, latex)
+            with deadline(settings.timeout):  # reading counts against the step's budget too
+                links, definition = _read_step(text, previous_rhs, context, own, question, latex)
+        except BudgetExceeded:
+            reraise_expired()
+            reason = f"could not be read within the budget of {settings.timeout:g} s"
+            results.append(StepResult(text, StepStatus.NOT_CHECKED, reason=reason))
+            previous_rhs = None
+            continue
         except DeriveError as exc:
             listed = list_answer(text)
             if listed is not None:
@@ -74,6 +84,8 @@ def check_steps(
         if definition is not None:
             context = context.extend(definitions=(definition.definition,))
             own.add(definition.definition.name)
+            if topic is not None and ast.names(definition.relation.rhs) & topic:
+                topic.add(definition.definition.name)  # `a = W x`: a is the question's too
             written.append(Written(definition.relation, text))  # `s = γ/‖u‖` may be the answer
             if not links:
                 reason = f"defines {definition.definition.name}"
@@ -91,8 +103,27 @@ def check_steps(
         written.extend(Written(link, text) for link in links)
         # a ≤ b ≤ c = d shows a ≤ d and b ≤ d: the relation a key asks for may be either
         written.extend(Written(conclusion, text) for conclusion in chain_conclusions(chain))
-        results.append(_decidelinks(text, links, context, question, settings))
+        result = _decidelinks(text, links, context, question, settings)
+        if (
+            topic is not None
+            and result.status is StepStatus.VALID
+            and not ast.names(tuple(links)) & topic
+        ):
+            reason = "valid, but it uses none of the question's quantities: earns no credit"
+            result = replace(result, reason=reason, credited=False)
+        results.append(result)
     return tuple(results), context, written
+
+
+def _topic(question: Question) -> set[str] | None:
+    """The quantities of a question that asks only for a derivation (no final answer to
+    compare): a true line about none of them (`x + 1 = 1 + x`) is filler, not work. None
+    when the question names nothing, or has a final answer, which carries the credit."""
+    if question.answers:
+        return None
+    context = question.context
+    names = set(context.decls) | {d.name for d in context.definitions}
+    return names or None
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import stat
 from collections.abc import Mapping
 from os import PathLike
 from pathlib import Path
@@ -42,6 +44,7 @@ __all__ = [
     "STRUCTURED_SUFFIXES",
     "SubmissionError",
     "parse_structured",
+    "printable",
     "read_bytes",
     "read_structured",
 ]
@@ -64,17 +67,41 @@ class SubmissionError(DeriveError, ValueError):
 def read_bytes(path: str | PathLike[str], *, limit: int = MAX_BYTES) -> bytes:
     """The bytes of a submission file, refusing files over `limit` before reading them."""
     path = Path(path)
+    shown = printable(str(path))
     try:
-        size = path.stat().st_size
-        if size > limit:
-            raise SubmissionError(f"{path}: {_size(size)} is over the limit of {_size(limit)}")
-        with path.open("rb") as handle:
+        # non-blocking, so that opening a FIFO cannot wait for a writer that never comes
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise SubmissionError(f"{shown}: not a regular file ({_file_kind(info.st_mode)})")
+            if info.st_size > limit:
+                raise SubmissionError(
+                    f"{shown}: {_size(info.st_size)} is over the limit of {_size(limit)}"
+                )
             data = handle.read(limit + 1)
     except OSError as exc:
-        raise SubmissionError(f"{path}: cannot be read: {exc.strerror or exc}") from None
-    if len(data) > limit:  # grew while we looked, or not a regular file
-        raise SubmissionError(f"{path}: over the limit of {_size(limit)}")
+        raise SubmissionError(f"{shown}: cannot be read: {exc.strerror or exc}") from None
+    if len(data) > limit:  # grew while we looked
+        raise SubmissionError(f"{shown}: over the limit of {_size(limit)}")
     return data
+
+
+def printable(text: str) -> str:
+    """A file name as text any UTF-8 report can hold: bytes that are not UTF-8 (which
+    Python keeps as surrogates) are shown as `\\xff`."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _file_kind(mode: int) -> str:
+    kinds = {
+        stat.S_ISFIFO: "a FIFO",
+        stat.S_ISSOCK: "a socket",
+        stat.S_ISCHR: "a character device",
+        stat.S_ISBLK: "a block device",
+        stat.S_ISDIR: "a folder",
+    }
+    return next((name for test, name in kinds.items() if test(mode)), "a special file")
 
 
 def read_structured(path: str | PathLike[str]) -> Submission:
@@ -89,7 +116,7 @@ def read_structured(path: str | PathLike[str]) -> Submission:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise SubmissionError(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    return parse_structured(text, fmt=fmt, name=path.stem, path=str(path))
+    return parse_structured(text, fmt=fmt, name=printable(path.stem), path=printable(str(path)))
 
 
 def parse_structured(text: str, *, fmt: str, name: str, path: str = "") -> Submission:
@@ -99,6 +126,8 @@ def parse_structured(text: str, *, fmt: str, name: str, path: str = "") -> Submi
     if len(text) > MAX_BYTES:
         raise SubmissionError(f"{where}: over the limit of {_size(MAX_BYTES)}")
     data = _load(text, fmt, where)
+    if _expanded_size(data, MAX_BYTES) > MAX_BYTES:  # YAML aliases repeat what they name
+        raise SubmissionError(f"{where}: expands to more than {_size(MAX_BYTES)} of answers")
     if data is None:
         raise SubmissionError(f"{where}: the file is empty")
     if not isinstance(data, Mapping):
@@ -150,6 +179,24 @@ def _load(text: str, fmt: str, where: str) -> Any:
     except RecursionError:
         raise SubmissionError(f"{where}: nested too deeply to read") from None
     raise SubmissionError(f"{where}: unknown format {fmt!r} (expected yaml or json)")
+
+
+def _expanded_size(data: Any, limit: int) -> int:
+    """Characters and entries of `data` as written out in full, counting an aliased value
+    each time it is used; stops counting once past `limit`."""
+    total = 0
+    stack = [data]
+    while stack and total <= limit:
+        item = stack.pop()
+        total += 1
+        if isinstance(item, str):
+            total += len(item)
+        elif isinstance(item, Mapping):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return total
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

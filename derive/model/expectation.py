@@ -273,7 +273,7 @@ INTEGRATION_SECONDS = 2.0
 def _integrated(expr: sp.Expr, atom: sp.Basic, law: RandomAtom) -> sp.Expr | None:
     """E[f(X)] as the integral of f against the density of a law with numeric
     parameters (E[relu(X)] = 1/√(2π)), or None where sympy finds no closed form in time."""
-    from derive.budget import StepTimeout, deadline
+    from derive.budget import StepTimeout, deadline, reraise_expired
 
     if law.family not in ("normal", "uniform", "laplace") or not all(
         p.is_number for p in law.params
@@ -298,7 +298,10 @@ def _integrated(expr: sp.Expr, atom: sp.Basic, law: RandomAtom) -> sp.Expr | Non
     try:
         with deadline(INTEGRATION_SECONDS, StepTimeout):
             value = sp.integrate(integrand, (x, *support))
-    except (StepTimeout, ValueError, TypeError, NotImplementedError):
+    except StepTimeout:
+        reraise_expired()
+        return None
+    except (ValueError, TypeError, NotImplementedError):
         return None
     if value.has(sp.Integral, sp.nan, sp.zoo) or value.is_infinite or not value.is_number:
         return None

@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from derive.atomic import write_atomically
 from derive.grading.results import SubmissionResult
 from derive.report.grading_json import dumps, number, question_feedback
 
@@ -96,6 +97,6 @@ def write_gradescope_folder(folder: str | Path, results: Sequence[SubmissionResu
     written = []
     for result, name in zip(results, gradescope_file_names(results), strict=True):
         path = folder / name
-        path.write_text(gradescope_text(result), encoding="utf-8")
+        write_atomically(path, gradescope_text(result))
         written.append(path)
     return written

@@ -147,6 +147,7 @@ def question_dict(question: QuestionResult) -> dict[str, Any]:
                 "counterexample": _example(step.counterexample),
                 "reason": step.reason,
                 "method": step.method,
+                "credited": step.credited,
             }
             for step in question.steps
         ],
@@ -195,6 +196,7 @@ def _question_from_dict(data: Mapping[str, Any]) -> QuestionResult:
                 counterexample=_example(step.get("counterexample")),
                 reason=str(step.get("reason") or ""),
                 method=str(step.get("method") or ""),
+                credited=step.get("credited") is not False,
             )
             for step in data.get("steps") or ()
         ),

@@ -18,7 +18,7 @@ from dataclasses import replace
 import numpy as np
 import sympy as sp
 
-from derive.budget import Budget, BudgetExceeded, deadline
+from derive.budget import Budget, BudgetExceeded, deadline, reraise_expired
 from derive.strategies.instances import Instance
 from derive.strategies.numeric import Pair, Point, Problem
 from derive.strategies.symbolic import refine_domains
@@ -42,7 +42,10 @@ def closed_form_problem(
                 if any(s.has(sp.Sum, sp.Product, sp.Indexed) for s in sides):
                     return None
                 pairs.append(replace(pair, lhs=sides[0], rhs=sides[1]))
-    except (BudgetExceeded, NotImplementedError, TypeError, ValueError):
+    except BudgetExceeded:
+        reraise_expired()
+        return None
+    except (NotImplementedError, TypeError, ValueError):
         return None
     if not any(p.lhs.has(*bounds) or p.rhs.has(*bounds) for p in pairs):
         return None

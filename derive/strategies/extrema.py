@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from derive.budget import Budget, BudgetExceeded, deadline
+from derive.budget import Budget, BudgetExceeded, deadline, reraise_expired
 from derive.claim import Extremum, Statement
 from derive.errors import Unsupported
 from derive.model import ast
@@ -89,7 +89,9 @@ def _exact(f, z, value, at, claim: Extremum, upper: bool, budget: Budget, steps:
                 return None
             for pole in poles:  # 1/x near 0: the limits on both sides are candidates too
                 ends += [sp.limit(smooth, z, pole, "+"), sp.limit(smooth, z, pole, "-")]
-    except (BudgetExceeded, NotImplementedError, ValueError, TypeError):
+    except (BudgetExceeded, NotImplementedError, ValueError, TypeError) as exc:
+        if isinstance(exc, BudgetExceeded):
+            reraise_expired()  # an outer budget's expiry is not this step's to swallow
         steps.append("the critical points could not be found exactly")
         return None
     if not all(v.is_number for _, v in critical) or not all(

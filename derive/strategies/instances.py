@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy as sp
 
-from derive.budget import Budget, BudgetExceeded, deadline
+from derive.budget import Budget, BudgetExceeded, deadline, reraise_expired
 from derive.claim import Statement
 from derive.errors import (
     DeriveError,
@@ -327,6 +327,7 @@ class Instances:
                 self.skipped.append(describe_sizes(sizes))
                 return None
             except BudgetExceeded:
+                reraise_expired()
                 if budget.remaining < 0.1:
                     raise  # the whole budget is spent, not just this size's share
                 self._slow.add(key)

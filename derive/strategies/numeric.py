@@ -501,7 +501,17 @@ def _real(values: np.ndarray) -> np.ndarray:
     if np.iscomplexobj(values):
         real = values.real.astype(float)
         return np.where(np.abs(values.imag) <= 1e-9 * np.maximum(1.0, np.abs(real)), real, np.nan)
-    return values.astype(float)
+    try:
+        return values.astype(float)
+    except OverflowError:  # an exact integer past the float range (a sum of k^1000)
+        return np.vectorize(_float_or_infinity, otypes=[float])(values)
+
+
+def _float_or_infinity(value: object) -> float:
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf  # type: ignore[operator]
 
 
 def _numpy_undefined(exprs: list[sp.Expr], functions: dict) -> dict[str, object]:

@@ -13,7 +13,7 @@ from dataclasses import replace
 import numpy as np
 import sympy as sp
 
-from derive.budget import Budget, BudgetExceeded, deadline
+from derive.budget import Budget, BudgetExceeded, deadline, reraise_expired
 from derive.claim import Statement
 from derive.errors import DeriveError, Unsupported
 from derive.model import ast
@@ -180,6 +180,7 @@ def _shape_probe(instances: Instances, grid: list[dict[str, int]], budget: Budge
         with deadline(budget.share(0.1)):
             instances.get({name: 2 + i for i, name in enumerate(names)})
     except BudgetExceeded:
+        reraise_expired()
         if budget.remaining < 0.1:
             raise
 
@@ -242,6 +243,7 @@ def _prove_pair(pair: Pair, instance: Instance, budget: Budget) -> str | None:
             with deadline(budget.share(0.3)):
                 difference = refine_domains(difference.doit(), instance.found.scalars)
         except BudgetExceeded:
+            reraise_expired()
             return None
     match pair.op:
         case "=":

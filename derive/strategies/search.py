@@ -16,7 +16,7 @@ import numpy as np
 import sympy as sp
 from sympy.core.evalf import PrecisionExhausted
 
-from derive.budget import Budget, BudgetExceeded, deadline
+from derive.budget import Budget, BudgetExceeded, deadline, reraise_expired
 from derive.strategies.numeric import Pair, Point, Problem
 from derive.strategies.symbolic import to_exp
 
@@ -173,7 +173,9 @@ def _evaluate_exactly(problem: Problem, point: Point, pair: Pair, budget: Budget
             if verdicts == {None} and pair.op in ("<", ">", "!=") and _exactly_equal(lhs, rhs):
                 return Failure(point, pair, _show(lhs), _show(rhs), "exact (equal sides)")
             return HOLDS if verdicts == {True} else UNDECIDED
-    except (BudgetExceeded, TypeError, ValueError, ZeroDivisionError):
+    except (BudgetExceeded, TypeError, ValueError, ZeroDivisionError) as exc:
+        if isinstance(exc, BudgetExceeded):
+            reraise_expired()
         return UNDECIDED
 
 

@@ -14,7 +14,7 @@ from fractions import Fraction
 import sympy as sp
 from sympy.core.relational import Relational
 
-from derive.budget import Budget, BudgetExceeded, deadline
+from derive.budget import Budget, BudgetExceeded, deadline, reraise_expired
 from derive.model.cases import reachable, single_points
 from derive.model.functions import relu, sigmoid, softplus
 from derive.model.types import Domain
@@ -121,6 +121,7 @@ def prove_zero(
                 if _is_zero(rung.apply(expr, domains or {}), expr):
                     return rung.name
         except BudgetExceeded:
+            reraise_expired()
             continue
         except (
             TypeError,
@@ -167,7 +168,7 @@ def prove_sign(expr: sp.Expr, strict: bool, budget: Budget) -> str | None:
         with deadline(budget.share(0.3)):
             candidates += [sp.factor(sp.cancel(sp.together(expr))), sp.simplify(expr)]
     except BudgetExceeded:
-        pass
+        reraise_expired()
     except (TypeError, ValueError, NotImplementedError, AttributeError):
         pass
     for candidate in candidates:
@@ -180,6 +181,7 @@ def prove_sign(expr: sp.Expr, strict: bool, budget: Budget) -> str | None:
                 if _sign_by_cases(expr, strict):
                     return "sign in every case"
         except BudgetExceeded:
+            reraise_expired()
             return None
         except (TypeError, ValueError, NotImplementedError, AttributeError):
             return None
@@ -236,6 +238,7 @@ def prove_nonzero(expr: sp.Expr, budget: Budget) -> str | None:
         with deadline(budget.share(0.5)):
             factored = sp.factor(sp.cancel(sp.together(expr)))
     except BudgetExceeded:
+        reraise_expired()
         return None
     except (TypeError, ValueError, NotImplementedError, AttributeError):
         return None
@@ -261,7 +264,10 @@ def refine_domains(expr: sp.Expr, domains: dict[sp.Symbol, Domain]) -> sp.Expr:
         try:
             with deadline(3.0):
                 roots = sp.solve(relation.lhs - relation.rhs, symbol)
-        except (BudgetExceeded, NotImplementedError, TypeError, ValueError):
+        except BudgetExceeded:
+            reraise_expired()
+            return relation
+        except (NotImplementedError, TypeError, ValueError):
             return relation
         if any(_could_be_in(domains[symbol], r) for r in roots):
             return relation
