@@ -396,6 +396,21 @@ def test_a_full_disk_keeps_the_previous_report(
     assert sorted(p.name for p in small_disk.iterdir()) == ["filler", "grades.json"]
 
 
+def test_a_read_only_output_folder_keeps_the_previous_report(
+    tmp_path: Path, small_disk: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = _class(tmp_path, "good")
+    report = small_disk / "grades.csv"
+    report.write_text("previous report\n")
+    remounted = subprocess.run(["mount", "-o", "remount,ro", str(small_disk)])
+    if remounted.returncode != 0:
+        pytest.skip("this machine does not allow remounting read-only")
+    code = main(["grade", str(folder), "--format", "csv", "--out", str(report)])
+    assert code == 2
+    assert "cannot write" in capsys.readouterr().err
+    assert report.read_text() == "previous report\n"
+
+
 def test_a_record_that_cannot_be_kept_is_said(tmp_path: Path, small_disk: Path) -> None:
     folder = _class(tmp_path, "good")
     results_folder = small_disk / "records"
@@ -418,6 +433,19 @@ def test_two_files_claiming_one_student_are_both_graded_and_flagged(tmp_path: Pa
     assert {r["student"] for r in rows.values()} == {"first"}
     for name in ("first.yaml", "second.yaml"):
         assert any("duplicate student id 'first'" in note for note in rows[name]["notes"])
+
+
+def test_one_folder_per_student_names_the_students(tmp_path: Path) -> None:
+    """An LMS export: the same file name in each student's folder."""
+    folder = tmp_path / "export"
+    for student in ("alice", "bob"):
+        (folder / student).mkdir(parents=True)
+        answers = _answers(student).replace(f"student: {student}\n", "")
+        (folder / student / "answers.yaml").write_text(answers)
+    code, data = _grade(folder)
+    assert code == 0
+    assert sorted(s["student"] for s in data["submissions"]) == ["alice", "bob"]
+    assert all(s["notes"] == [] for s in data["submissions"])
 
 
 def test_a_link_out_of_the_folder_is_not_followed(tmp_path: Path) -> None:

@@ -282,3 +282,24 @@ def test_a_counterexample_keeps_every_hypothesis(
     if verdict.counterexample is not None and not let:
         point = {name: Fraction(value) for name, value in verdict.counterexample.values}
         assert all(KEEPS[hypothesis](point) for hypothesis in given), point
+
+
+# -- elements before a recurrence's first term --------------------------------------------
+
+CHAIN = {"h": "sequence", "n": "positive integer", "sigma": "sigmoid"}
+CHAIN_WHERE = {"h_k": "sigma(h_{k-1})", "h_0": "x"}
+
+
+def _chain(statement: str) -> Verdict:
+    built = claim("t/t/h", "t", source="t", statement=statement, let=CHAIN, where=CHAIN_WHERE)
+    return decide(built.check, Settings(timeout=30))
+
+
+def test_an_element_before_the_first_term_is_outside_the_statement() -> None:
+    """At n = 1, h_{n-2} is h_{-1}, which does not exist: the statement says nothing there,
+    and the other values of n decide it."""
+    holds = _chain("abs(diff(h_{n-1}, x)) <= (1/4) abs(diff(h_{n-2}, x))")
+    assert holds.status.holds
+    fails = _chain("abs(diff(h_{n-2}, x)) <= 1/5")
+    assert fails.status is Status.REFUTED
+    assert fails.counterexample is not None and fails.counterexample.as_dict()["n"] == "2"

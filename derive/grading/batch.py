@@ -20,8 +20,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import re
 import time
@@ -30,18 +28,16 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from derive.atomic import write_atomically
 from derive.engine import GRACE, Settings
 from derive.errors import DeriveError
+from derive.grading import records
 from derive.grading.documents import DOCUMENT_SUFFIXES, canonical_label, read_document
 from derive.grading.key import AnswerKey
 from derive.grading.results import SubmissionResult
 from derive.grading.structured import (
-    MAX_BYTES,
     STRUCTURED_SUFFIXES,
     SubmissionError,
     printable,
-    read_bytes,
     read_structured,
 )
 from derive.grading.submission import Submission
@@ -61,7 +57,6 @@ __all__ = [
 
 BUDGET_FACTOR = 20  # a submission may take this many per-step budgets
 RESULTS_FOLDER = ".derive-grading"
-RECORD_FORMAT = "derive-grading/1"
 SUFFIXES = set(STRUCTURED_SUFFIXES) | DOCUMENT_SUFFIXES
 MAX_FILES = 10_000
 
@@ -117,15 +112,16 @@ def _natural(path: Path) -> list[Any]:
 
 
 def read_submission(
-    path: Path, key_name: str | None, keys: Sequence[AnswerKey]
+    path: Path, key_name: str | None, keys: Sequence[AnswerKey], name: str | None = None
 ) -> tuple[Submission, AnswerKey, list[str]]:
-    """Read one file and find its key; notes say what was adjusted on the way."""
+    """Read one file and find its key; notes say what was adjusted on the way. The
+    student is the one the file names, else `name`, else the file's name."""
     from derive import registry
 
     suffix = path.suffix.lower()
     notes: list[str] = []
     if suffix in STRUCTURED_SUFFIXES:
-        submission = read_structured(path)
+        submission = read_structured(path, name=name)
         name = key_name or submission.key
         if name is None:
             raise SubmissionError(
@@ -142,7 +138,7 @@ def read_submission(
         if key_name is None:
             raise SubmissionError(f"{path}: a solution document is graded with --key KEY")
         key = registry.find_key(keys, key_name)
-        return read_document(path, key), key, notes
+        return read_document(path, key, student=name), key, notes
     known = ", ".join(sorted(SUFFIXES))
     raise SubmissionError(
         f"{path}: cannot read {suffix or 'files without an extension'} (expected {known})"
@@ -167,7 +163,11 @@ def align_labels(submission: Submission, key: AnswerKey) -> tuple[Submission, li
 
 
 def grade_file(
-    path: Path, key_name: str | None, keys: Sequence[AnswerKey], settings: Settings
+    path: Path,
+    key_name: str | None,
+    keys: Sequence[AnswerKey],
+    settings: Settings,
+    name: str | None = None,
 ) -> SubmissionResult:
     """Read and grade one file; every failure becomes a result with `error` set."""
     from derive.grading import check
@@ -175,17 +175,21 @@ def grade_file(
     started = time.monotonic()
     key = _known_key(keys, key_name)
     try:
-        submission, key, notes = read_submission(path, key_name, keys)
+        submission, key, notes = read_submission(path, key_name, keys, name)
     except DeriveError as exc:
-        return _failed(path, f"could not be read: {exc}", key, key_name)
+        return _failed(path, f"could not be read: {exc}", key, key_name, student=name)
     except RecursionError:
-        return _failed(path, "could not be read: nested too deeply", key, key_name)
+        return _failed(path, "could not be read: nested too deeply", key, key_name, student=name)
     submission, label_notes = align_labels(submission, key)
     try:
         result = check.grade_submission(submission, key, settings)
     except Exception as exc:  # a bug in grading must not lose the class's other results
         return _failed(
-            path, f"grading failed: {type(exc).__name__}: {exc}", key, key_name, submission
+            path,
+            f"grading failed: {type(exc).__name__}: {exc}",
+            key,
+            key_name,
+            student=submission.student,
         )
     notes = (*notes, *label_notes, *result.notes)
     return replace(
@@ -202,10 +206,11 @@ def _failed(
     message: str,
     key: AnswerKey | None,
     key_name: str | None,
-    submission: Submission | None = None,
+    *,
+    student: str | None = None,
 ) -> SubmissionResult:
     return SubmissionResult(
-        student=submission.student if submission else printable(path.stem),
+        student=student or printable(path.stem),
         key=key.name if key else (key_name or ""),
         score=0.0,
         max_score=key.points if key else 0.0,
@@ -248,27 +253,29 @@ def grade_paths(
         except OSError as exc:
             raise GradingError(f"cannot create {folder}: {exc.strerror or exc}") from None
     results: list[SubmissionResult | None] = [None] * len(files)
-    records: list[tuple[Path, str] | None] = [None] * len(files)
+    record_of: list[tuple[Path, str] | None] = [None] * len(files)
     tasks = []
     roots = [Path(p) for p in paths if Path(p).is_dir()]
+    names = student_names(files)
     for index, path in enumerate(files):
         refused = _outside(path, roots)
         if refused is not None:
-            results[index] = _failed(path, refused, _known_key(keys, key_name), key_name)
+            known = _known_key(keys, key_name)
+            results[index] = _failed(path, refused, known, key_name, student=names[path])
             if on_result:
                 on_result(results[index])
             continue
-        digest = _digest(path)
+        digest = records.digest(path)
         if folder is not None and digest is not None:
-            records[index] = (folder / _record_name(path), digest)
-        if resume and records[index] is not None:
-            previous = _load_record(records[index][0], path, digest, key_name, settings)
+            record_of[index] = (folder / records.record_name(path), digest)
+        if resume and record_of[index] is not None:
+            previous = records.load_record(record_of[index][0], path, digest, key_name, settings)
             if previous is not None:
                 results[index] = previous
                 if on_result:
                     on_result(previous)
                 continue
-        tasks.append((index, grade_file, (path, key_name, keys, settings)))
+        tasks.append((index, grade_file, (path, key_name, keys, settings, names[path])))
 
     retry: list[int] = []
 
@@ -276,10 +283,11 @@ def grade_paths(
         if outcome.status != "ok" and not isolated:
             retry.append(index)  # graded again below, each step in its own process
             return
-        result = _outcome_result(files[index], outcome, keys, key_name, settings, isolated)
-        saved = records[index]
+        path = files[index]
+        result = _outcome_result(path, outcome, keys, key_name, settings, isolated, names[path])
+        saved = record_of[index]
         if saved is not None and outcome.status == "ok":  # a crash is never kept as final
-            problem = _save_record(saved[0], files[index], saved[1], key_name, settings, result)
+            problem = records.save_record(saved[0], path, saved[1], key_name, settings, result)
             if problem is not None:
                 result = replace(result, notes=(*result.notes, problem))
         results[index] = result
@@ -292,7 +300,10 @@ def grade_paths(
         run_many(tasks, workers=workers, timeout=limit, on_done=done)
     if retry:
         isolated = replace(settings, isolate=True)
-        again = [(i, grade_file, (files[i], key_name, keys, isolated)) for i in sorted(retry)]
+        again = [
+            (i, grade_file, (files[i], key_name, keys, isolated, names[files[i]]))
+            for i in sorted(retry)
+        ]
         run_many(
             again,
             workers=workers,
@@ -310,6 +321,7 @@ def _outcome_result(
     key_name: str | None,
     settings: Settings,
     isolated: bool,
+    student: str,
 ) -> SubmissionResult:
     if outcome.status == "ok" and isinstance(outcome.value, SubmissionResult):
         return outcome.value
@@ -321,7 +333,21 @@ def _outcome_result(
         )
     else:
         message = f"grading crashed: {outcome.message or 'no result'}{again}"
-    return _failed(path, message, _known_key(keys, key_name), key_name)
+    return _failed(path, message, _known_key(keys, key_name), key_name, student=student)
+
+
+def student_names(files: Sequence[Path]) -> dict[Path, str]:
+    """Who each file is, when it does not say: its name, or where several files share a
+    name (an LMS export: `alice/solution.md`, `bob/solution.md`) the folder it is in."""
+    stems: dict[str, int] = {}
+    for path in files:
+        stems[path.stem] = stems.get(path.stem, 0) + 1
+    return {
+        path: printable(
+            path.stem if stems[path.stem] == 1 or not path.parent.name else path.parent.name
+        )
+        for path in files
+    }
 
 
 def flag_duplicate_students(results: list[SubmissionResult]) -> list[SubmissionResult]:
@@ -362,64 +388,3 @@ def _preload() -> None:
     import derive.strategies.extrema
     import derive.strategies.properties
     import derive.strategies.relation  # noqa: F401
-
-
-# -- records for --resume -----------------------------------------------------------------
-
-
-def _digest(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(read_bytes(path, limit=MAX_BYTES)).hexdigest()
-    except SubmissionError:
-        return None  # graded (as an error) every time: nothing worth keeping
-
-
-def _record_name(path: Path) -> str:
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", path.stem).strip("._")[:60] or "submission"
-    where = hashlib.sha1(str(path.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:10]
-    return f"{stem}-{where}.json"
-
-
-def _identity(path: Path, digest: str, key_name: str | None, settings: Settings) -> dict[str, Any]:
-    return {
-        "format": RECORD_FORMAT,
-        "file": printable(str(path.resolve())),
-        "sha256": digest,
-        "key_option": key_name,
-        "settings": {"seed": settings.seed, "timeout": settings.timeout, "trials": settings.trials},
-    }
-
-
-def _load_record(
-    record: Path, path: Path, digest: str, key_name: str | None, settings: Settings
-) -> SubmissionResult | None:
-    from derive.report.grading_json import submission_from_dict
-
-    try:
-        data = json.loads(record.read_text(encoding="utf-8"))
-        if {k: data.get(k) for k in _identity(path, digest, key_name, settings)} != _identity(
-            path, digest, key_name, settings
-        ):
-            return None
-        return submission_from_dict(data["result"])
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None  # missing, stale or damaged: grade again
-
-
-def _save_record(
-    record: Path,
-    path: Path,
-    digest: str,
-    key_name: str | None,
-    settings: Settings,
-    result: SubmissionResult,
-) -> str | None:
-    """Keep the result for --resume; what went wrong, if it could not be kept."""
-    from derive.report.grading_json import dumps, submission_dict
-
-    data = _identity(path, digest, key_name, settings) | {"result": submission_dict(result)}
-    try:
-        write_atomically(record, dumps(data))
-    except OSError as exc:
-        return f"not kept for --resume: cannot write {record}: {exc.strerror or exc}"
-    return None

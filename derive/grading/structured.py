@@ -104,8 +104,9 @@ def _file_kind(mode: int) -> str:
     return next((name for test, name in kinds.items() if test(mode)), "a special file")
 
 
-def read_structured(path: str | PathLike[str]) -> Submission:
-    """Read a YAML or JSON answers file (chosen by its extension)."""
+def read_structured(path: str | PathLike[str], *, name: str | None = None) -> Submission:
+    """Read a YAML or JSON answers file (chosen by its extension); the student is the
+    file's `student:`, else `name`, else the file's name."""
     path = Path(path)
     fmt = STRUCTURED_SUFFIXES.get(path.suffix.lower())
     if fmt is None:
@@ -116,7 +117,9 @@ def read_structured(path: str | PathLike[str]) -> Submission:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise SubmissionError(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    return parse_structured(text, fmt=fmt, name=printable(path.stem), path=printable(str(path)))
+    return parse_structured(
+        text, fmt=fmt, name=name or printable(path.stem), path=printable(str(path))
+    )
 
 
 def parse_structured(text: str, *, fmt: str, name: str, path: str = "") -> Submission:

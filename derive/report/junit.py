@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from os import PathLike
 
+from derive.atomic import write_atomically
 from derive.claim import Claim
 from derive.report.text import check_text, evidence
 from derive.verdict import Verdict, passes
@@ -90,4 +91,5 @@ def write_junit(
     """Write the report to `path` (UTF-8, with an XML declaration)."""
     tree = junit_tree(claims, verdicts, seconds=seconds)
     ET.indent(tree)
-    tree.write(path, encoding="utf-8", xml_declaration=True)
+    text = ET.tostring(tree.getroot(), encoding="unicode")
+    write_atomically(path, "<?xml version='1.0' encoding='utf-8'?>\n" + text + "\n")

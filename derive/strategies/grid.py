@@ -3,7 +3,8 @@
 Integers that index sequences or bound sums are fixed and the statement rebuilt at each
 value, so recurrences unfold and sums expand. The values go from small (cheap to unfold)
 to far out (a claim false from t = 72 on), below 0 where nothing bounds an integer from
-below (empty and reversed sums), and never break an assumption (`s != t`: never s = t).
+below (empty and reversed sums), and never break an assumption (`s != t`: never s = t)
+nor name an element before a recurrence's first term (h_{n-2} with h_0 first: n ≥ 2).
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import itertools
 from fractions import Fraction
 
 from derive.claim import Statement
-from derive.model.types import Scalar
+from derive.model import ast
+from derive.model.types import Context, Scalar
 
 
 def numeric_grid(statement: Statement, structural: list[str]) -> list[dict[str, int]]:
@@ -43,11 +45,68 @@ def numeric_grid(statement: Statement, structural: list[str]) -> list[dict[str, 
     ]
     far = [combo for combo in far if all(combo[i] != combo[j] for i, j in distinct)]
     combos = list(dict.fromkeys([*small, *far]))
+    elements = first_terms(statement)
     return [
-        {**sizes, **dict(zip(structural, combo, strict=True))}
+        point
         for sizes in grid[:3]
         for combo in combos
+        if not _before_first(
+            point := {**sizes, **dict(zip(structural, combo, strict=True))}, elements
+        )
     ]
+
+
+def first_terms(statement: Statement) -> list[tuple[ast.Node, int]]:
+    """(index, first) for each element the statement names of a recurrence whose first
+    term is given (`h_0 = x`): at integer values where the index is below `first` the
+    element does not exist, and the statement says nothing there."""
+    from derive.strategies.instances import hypotheses, relations
+
+    context: Context = statement.context
+    found = []
+    for node in ast.walk((*relations(statement), *hypotheses(statement))):
+        if isinstance(node, ast.Subscript):
+            first = _first_index(context, node.base)
+            if first is not None:
+                found.append((node.index, first))
+    return found
+
+
+def _first_index(context: Context, name: str) -> int | None:
+    definition = context.definition(name)
+    if definition is None or not definition.params or not isinstance(definition.body, tuple):
+        return None
+    bases = [int(index) for index, _ in definition.body[:-1]]
+    return min(bases) if bases else None
+
+
+def _before_first(point: dict[str, int], elements: list[tuple[ast.Node, int]]) -> bool:
+    return any(
+        (value := _integer(index, point)) is not None and value < first for index, first in elements
+    )
+
+
+def _integer(node: ast.Node, values: dict[str, int]) -> Fraction | None:
+    """The value of an index such as `n - 2` at integer values; None if it is not one."""
+    match node:
+        case ast.Num(value=value):
+            return value
+        case ast.Name(name=name):
+            return Fraction(values[name]) if name in values else None
+        case ast.Neg(operand=operand):
+            inner = _integer(operand, values)
+            return None if inner is None else -inner
+        case ast.Add(terms=terms) | ast.Mul(factors=terms):
+            parts = [_integer(term, values) for term in terms]
+            if any(p is None for p in parts):
+                return None
+            if isinstance(node, ast.Add):
+                return sum(parts, Fraction(0))
+            product = Fraction(1)
+            for part in parts:
+                product *= part
+            return product
+    return None
 
 
 def integer_values(decl: object) -> list[int]:
