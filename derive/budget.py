@@ -11,6 +11,7 @@ in a child process that the parent kills when the claim's whole budget is spent
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -57,6 +58,35 @@ class _Open:
 
     expiry: float  # time.monotonic() at which it expires
     exception: type[BudgetExceeded]
+    state: tuple[Any, ...] = ()  # the libraries' global settings when it was entered
+
+
+def _library_state() -> tuple[Any, ...]:
+    """The global settings mpmath and sympy keep between calls: mpmath's working
+    precision, sympy's automatic evaluation. An expiry that lands between a library's
+    setting and resetting of one (inside `workprec`'s exit) would leave it changed for
+    every later decision in the process, so each deadline puts them back when left."""
+    mpmath = sys.modules.get("mpmath")
+    parameters = sys.modules.get("sympy.core.parameters")
+    return (
+        mpmath.mp.prec if mpmath else None,
+        tuple(vars(parameters.global_parameters).items()) if parameters else None,
+    )
+
+
+def _restore(state: tuple[Any, ...]) -> None:
+    precision, settings = state
+    mpmath = sys.modules.get("mpmath")
+    parameters = sys.modules.get("sympy.core.parameters")
+    if mpmath is not None:
+        mpmath.mp.prec = precision if precision is not None else DEFAULT_PRECISION
+    if parameters is not None:
+        for name, value in settings if settings is not None else DEFAULT_SETTINGS:
+            setattr(parameters.global_parameters, name, value)
+
+
+DEFAULT_PRECISION = 53  # mpmath's, in bits
+DEFAULT_SETTINGS = (("evaluate", True), ("distribute", True), ("exp_is_pow", False))
 
 
 _open: list[_Open] = []  # outermost first; one ITIMER_REAL serves them all
@@ -113,7 +143,7 @@ def deadline(seconds: float, exception: type[BudgetExceeded] = BudgetExceeded) -
         yield
         return
     global _saved_handler
-    entry = _Open(time.monotonic() + seconds, exception)
+    entry = _Open(time.monotonic() + seconds, exception, _library_state())
     if not _open:
         _saved_handler = signal.signal(signal.SIGALRM, _fire)
     _open.append(entry)
@@ -124,6 +154,7 @@ def deadline(seconds: float, exception: type[BudgetExceeded] = BudgetExceeded) -
         while True:  # a re-fire landing in the clean-up must not leave the timer armed
             try:
                 if entry in _open:
+                    _restore(entry.state)
                     _open.remove(entry)
                 if _open:
                     _arm()

@@ -482,6 +482,22 @@ def test_an_inner_deadline_expires_without_ending_the_outer_one() -> None:
     assert finished
 
 
+def test_an_expiry_inside_a_library_leaves_its_global_settings_as_they_were() -> None:
+    """An expiry between mpmath's `workprec` setting the working precision and putting it
+    back once left every later evaluation in the process at a few bits (found by CI: the
+    sigmoid at -30 came out 0.3 % off in a later test)."""
+    import mpmath
+    from sympy.core.parameters import global_parameters
+
+    before = mpmath.mp.prec
+    with pytest.raises(BudgetExceeded), deadline(0.1):
+        mpmath.mp.prec = 8  # as inside workprec(8), when the expiry lands
+        global_parameters.evaluate = False
+        time.sleep(5)
+    assert mpmath.mp.prec == before
+    assert global_parameters.evaluate is True
+
+
 def test_reading_a_step_is_under_its_budget(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
