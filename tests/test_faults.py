@@ -437,6 +437,16 @@ def test_one_folder_per_student_names_the_students(tmp_path: Path) -> None:
     assert all(s["notes"] == [] for s in data["submissions"])
 
 
+def test_front_matter_names_the_student_of_a_document(tmp_path: Path) -> None:
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "solution.md").write_text("---\nstudent: s042\n---\n# 1\n$$y = a + a$$\n")
+    code, data = _grade(folder, "--key", "tiny")
+    assert code == 0
+    (row,) = data["submissions"]
+    assert row["student"] == "s042" and row["questions"][0]["steps"]
+
+
 def test_a_link_out_of_the_folder_is_not_followed(tmp_path: Path) -> None:
     secret = tmp_path / "elsewhere.md"
     secret.write_text("# 1\n$$y = 2a$$\n")

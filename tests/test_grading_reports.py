@@ -143,12 +143,19 @@ def test_class_summary() -> None:
 def test_csv_gradebook() -> None:
     text = csv_text(_results())
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0] == ["student", "key", "4.2", "3.1", "2.1", "1", "total", "max_score", "error"]
-    assert rows[1] == ["s1", "k", "3", "0", "0", "", "3", "9", ""]
-    assert rows[2][:2] == ["s2", "k"] and rows[2][5:8] == ["1", "9", "9"]
+    header = ["student", "path", "key", "4.2", "3.1", "2.1", "1", "total", "max_score"]
+    assert rows[0] == [*header, "error", "notes"]
+    assert rows[1][:10] == ["s1", "s1.yaml", "k", "3", "0", "0", "", "3", "9", ""]
+    assert rows[2][0] == "s2" and rows[2][2] == "k" and rows[2][6:9] == ["1", "9", "9"]
     assert rows[3][0].startswith("'=")  # not run as a formula by a spreadsheet
-    assert rows[3][2:7] == ["", "", "", "", ""] and rows[3][-1] == "could not be read: bad YAML"
+    assert rows[3][3:8] == ["", "", "", "", ""] and rows[3][-2] == "could not be read: bad YAML"
     assert len(gradebook_rows(_results())) == 4
+
+
+def test_csv_gradebook_keeps_where_each_row_came_from_and_its_flags() -> None:
+    flagged = SubmissionResult("s1", "k", 1.0, 2.0, path="class/a.yaml", notes=("one", "two"))
+    rows = list(csv.DictReader(io.StringIO(csv_text([flagged]))))
+    assert rows[0]["path"] == "class/a.yaml" and rows[0]["notes"] == "one; two"
 
 
 def test_junit_one_suite_per_submission(tmp_path: Path) -> None:

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from derive.errors import DeriveError
+from derive.grading.front_matter import split_front_matter
 from derive.grading.key import AnswerKey, Question
 from derive.grading.structured import (
     MAX_BYTES,
@@ -832,8 +833,8 @@ def read_document(
 ) -> Submission:
     """Read a solution document, given as a path or as its text, against `key`.
 
-    The student is `student`, else the file's name without its extension, else
-    "document".
+    The student is the one the file's front matter names (`student: s042`), else
+    `student`, else the file's name without its extension, else "document".
     """
     path = _as_path(source)
     if path is not None:
@@ -846,11 +847,12 @@ def read_document(
             text = data.decode("latin-1")  # converted documents: read what can be read
         if path.suffix.lower() == ".ipynb":
             text = notebook_markdown(text)
+        named, text = split_front_matter(text)
         latex = path.suffix.lower() in (".tex", ".latex") or None
         answers = split_document(text, key, latex=latex)
         notes = _unmatched(text, key) if not answers else ()
-        name = printable(path.stem)
-        return Submission(student or name, answers, key.name, printable(str(path)), notes)
+        name = named or student or printable(path.stem)
+        return Submission(name, answers, key.name, printable(str(path)), notes)
     text = str(source)
     if len(text) > MAX_BYTES:
         raise SubmissionError(f"the document is over the limit of {MAX_BYTES // 1024 // 1024} MB")

@@ -1,12 +1,13 @@
 """A gradebook: one row per submission, one column per question, then the total.
 
-Columns: `student`, `key`, one per question label (in the key's order, as the results
-list them), `total`, `max_score`, `error`. A submission that could not be read has
-empty score cells and its reason in `error`. Cells that a spreadsheet would run as a
+Columns: `student`, `path` (the file graded), `key`, one per question label (in the
+key's order, as the results list them), `total`, `max_score`, `error`, `notes` (flags
+such as `duplicate student id`, joined by `; `). A submission that could not be read
+has empty score cells and its reason in `error`. Cells that a spreadsheet would run as a
 formula (`=...`, `+...`, `@...`) are quoted with a leading `'`.
 
     >>> csv_text([SubmissionResult("s1", "k", 1.0, 2.0)]).splitlines()[0]
-    'student,key,total,max_score,error'
+    'student,path,key,total,max_score,error,notes'
 """
 
 from __future__ import annotations
@@ -35,13 +36,14 @@ def gradebook_columns(results: Sequence[SubmissionResult]) -> list[str]:
 def gradebook_rows(results: Sequence[SubmissionResult]) -> list[list[str]]:
     """The header and one row per submission, as text."""
     labels = gradebook_columns(results)
-    rows = [["student", "key", *labels, "total", "max_score", "error"]]
+    rows = [["student", "path", "key", *labels, "total", "max_score", "error", "notes"]]
     for result in results:
         scores = {q.label: q.score for q in result.questions}
         failed = result.error is not None
         rows.append(
             [
                 _cell(result.student),
+                _cell(result.path),
                 _cell(result.key),
                 *(
                     "" if failed or label not in scores else _score(scores[label])
@@ -50,6 +52,7 @@ def gradebook_rows(results: Sequence[SubmissionResult]) -> list[list[str]]:
                 "" if failed else _score(result.score),
                 _score(result.max_score) if result.max_score else "",
                 _cell(result.error or ""),
+                _cell("; ".join(result.notes)),
             ]
         )
     return rows

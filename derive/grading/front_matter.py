@@ -1,0 +1,46 @@
+"""Who wrote a solution document, when it says so in YAML front matter.
+
+Markdown tools (Jekyll, Pandoc, Quarto, Obsidian) put a document's metadata in a YAML
+block between `---` lines at its very top; a class template can ask for the student's
+id there:
+
+    >>> split_front_matter("---\\nstudent: s042\\n---\\n# 1\\n$$x = 1$$\\n")
+    ('s042', '# 1\\n$$x = 1$$\\n')
+
+Only the block's `student` (or `student_id`, `id`) is used; a document without front
+matter, or with a block that is not a mapping of plain values, is returned unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["split_front_matter"]
+
+MAX_FRONT_MATTER = 4096  # characters: metadata, not a place for answers
+_BLOCK = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
+_FIELDS = ("student", "student_id", "id")
+
+
+def split_front_matter(text: str) -> tuple[str | None, str]:
+    """(the student the front matter names, or None; the text after the block)."""
+    match = _BLOCK.match(text[: MAX_FRONT_MATTER + 16])
+    if match is None:
+        return None, text
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        data = yaml.load(match.group(1), Loader=loader)
+    except yaml.YAMLError:
+        return None, text  # a rule and a paragraph, not metadata
+    if not isinstance(data, dict):
+        return None, text
+    rest = text[match.end() :]
+    for field in _FIELDS:
+        value = data.get(field)
+        if isinstance(value, str | int) and not isinstance(value, bool):
+            name = " ".join(str(value).split())
+            if name and len(name) <= 200 and name.isprintable():
+                return name, rest
+    return None, rest
