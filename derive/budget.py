@@ -144,11 +144,11 @@ def deadline(seconds: float, exception: type[BudgetExceeded] = BudgetExceeded) -
         return
     global _saved_handler
     entry = _Open(time.monotonic() + seconds, exception, _library_state())
-    if not _open:
-        _saved_handler = signal.signal(signal.SIGALRM, _fire)
-    _open.append(entry)
-    _arm()
-    try:
+    try:  # entered inside the try: an alarm landing here still finds the block's clean-up
+        if not _open:
+            _saved_handler = signal.signal(signal.SIGALRM, _fire)
+        _open.append(entry)
+        _arm()
         yield
     finally:
         while True:  # a re-fire landing in the clean-up must not leave the timer armed

@@ -90,18 +90,20 @@ def _start(key: Any, fn: Callable[..., Any], args: tuple[Any, ...], timeout: flo
     parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the child: compute, send, and leave without running any cleanup
-        os.close(read_fd)
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        forget_deadlines()
-        _watch(parent, timeout + CHILD_MARGIN)
-        payload = _compute(fn, args)
-        with contextlib.suppress(OSError):
-            view = memoryview(payload)
-            while view:
-                written = os.write(write_fd, view)
-                view = view[written:]
-        os._exit(0)
+        try:
+            os.close(read_fd)
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            forget_deadlines()
+            _watch(parent, timeout + CHILD_MARGIN)
+            payload = _compute(fn, args)
+            with contextlib.suppress(OSError):
+                view = memoryview(payload)
+                while view:
+                    written = os.write(write_fd, view)
+                    view = view[written:]
+        finally:  # whatever happens, never unwind into the parent's frames copied here
+            os._exit(0)
     os.close(write_fd)
     now = time.monotonic()
     return _Running(key, pid, read_fd, now, now + timeout, [])

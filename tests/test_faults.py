@@ -33,6 +33,7 @@ from derive.grading.steps import _LABELS
 from derive.verdict import Status
 
 ROOT = Path(__file__).resolve().parents[1]
+PYTEST_PID = os.getpid()
 HANG_GUARD = 120  # seconds: only a hang comes near it
 
 TINY = key(
@@ -146,6 +147,17 @@ def test_a_file_name_that_is_not_utf8_is_graded_and_shown(tmp_path: Path) -> Non
     assert leftovers == []
 
 
+def test_a_bad_file_with_a_name_that_is_not_utf8_is_an_error_row(tmp_path: Path) -> None:
+    """Its message quotes the name: every report must still be writable."""
+    folder = _class(tmp_path, "good")
+    with open(os.fsencode(folder) + b"/caf\xe9.yaml", "wb") as stream:
+        stream.write(b"answers: {'1': 'y = 2a'}\n")  # no key, no --key
+    out = tmp_path / "grades.csv"
+    assert main(["grade", str(folder), "--format", "csv", "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "caf\\xe9" in text and "no answer key" in text
+
+
 def test_a_binary_document_is_an_error_row(tmp_path: Path) -> None:
     folder = _class(tmp_path, "good")
     (folder / "photo.md").write_bytes(bytes(range(256)) * 8)
@@ -203,6 +215,22 @@ def test_a_crash_row_is_not_kept_for_resume(
     code, data = _grade(folder, "--timeout", "20", "--resume")
     assert code == 0
     assert _by_name(data)["victim.yaml"]["error"] is None
+
+
+def test_a_failure_before_the_check_starts_stays_in_the_child(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A child that cannot even start (no thread left to watch its parent) ends as a
+    crash; it never unwinds into the parent's code it was forked from."""
+    from derive import sandbox
+
+    def cannot_start(parent: int, seconds: float) -> None:
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(sandbox, "_watch", cannot_start)
+    outcome = sandbox.run_isolated(lambda: 1, timeout=20)
+    assert outcome.status == "crash" and "died" in outcome.message
+    assert os.getpid() == PYTEST_PID
 
 
 def test_a_crashed_check_is_not_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -447,6 +475,44 @@ def test_front_matter_names_the_student_of_a_document(tmp_path: Path) -> None:
     assert row["student"] == "s042" and row["questions"][0]["steps"]
 
 
+def test_files_of_one_name_in_one_folder_keep_their_names(tmp_path: Path) -> None:
+    folder = tmp_path / "class"
+    (folder / "late").mkdir(parents=True)
+    for where in (folder / "alice.yaml", folder / "late" / "alice.yaml"):
+        where.write_text(_answers("x").replace("student: x\n", ""))
+    code, data = _grade(folder)
+    assert code == 0
+    assert [s["student"] for s in data["submissions"]] == ["alice", "alice"]
+    assert all("duplicate student id" in s["notes"][0] for s in data["submissions"])
+
+
+def test_front_matter_without_a_student_is_left_alone() -> None:
+    from derive.grading.front_matter import split_front_matter
+
+    text = "---\nid: hw3\nQuestion 1: $$y = 2a$$\n---\n# 2\n"
+    assert split_front_matter(text) == (None, text)
+
+
+def test_a_link_loop_and_a_link_to_another_hand_in(tmp_path: Path) -> None:
+    folder = _class(tmp_path, "zoe")
+    (folder / "loop.md").symlink_to(folder / "loop.md")
+    (folder / "aaron.yaml").symlink_to(folder / "zoe.yaml")  # sorts first, but is a link
+    code, data = _grade(folder, "--key", "tiny")
+    assert code == 0
+    rows = _by_name(data)
+    assert "not followed" in rows["loop.md"]["error"]
+    assert "zoe.yaml" in rows and "aaron.yaml" not in rows
+
+
+def test_a_report_written_through_a_link_keeps_the_link(tmp_path: Path) -> None:
+    from derive.atomic import write_atomically
+
+    target, link = tmp_path / "target.csv", tmp_path / "link.csv"
+    link.symlink_to(target)
+    write_atomically(link, "new\n")
+    assert link.is_symlink() and target.read_text() == "new\n"
+
+
 def test_a_link_out_of_the_folder_is_not_followed(tmp_path: Path) -> None:
     secret = tmp_path / "elsewhere.md"
     secret.write_text("# 1\n$$y = 2a$$\n")
@@ -592,8 +658,10 @@ def test_a_true_line_about_nothing_the_question_asks_earns_no_credit(tmp_path: P
     folder.mkdir()
     filler = "student: f\nkey: tiny\nanswers:\n  '2': {steps: ['x + 1 = 1 + x']}\n"
     work = "student: w\nkey: tiny\nanswers:\n  '2': {steps: ['(u + 1)^2 = u^2 + 2 u + 1']}\n"
+    both = work.replace("student: w", "student: b").replace("]}", ", 'x + 1 = 1 + x']}")
     (folder / "filler.yaml").write_text(filler)
     (folder / "work.yaml").write_text(work)
+    (folder / "both.yaml").write_text(both)  # filler beside real work costs nothing either
     code, data = _grade(folder)
     assert code == 0
     rows = _by_name(data)
@@ -601,7 +669,7 @@ def test_a_true_line_about_nothing_the_question_asks_earns_no_credit(tmp_path: P
         name: next(q["score"] for q in r["questions"] if q["label"] == "2")
         for name, r in rows.items()
     }
-    assert score == {"filler.yaml": 0, "work.yaml": 2}
+    assert score == {"filler.yaml": 0, "work.yaml": 2, "both.yaml": 2}
     (step,) = next(q for q in rows["filler.yaml"]["questions"] if q["label"] == "2")["steps"]
     assert step["status"] == "valid" and step["credited"] is False
 

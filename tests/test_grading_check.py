@@ -99,6 +99,18 @@ def test_continuation_lines_and_definitions() -> None:
     assert result.score == result.max_score
 
 
+def test_a_line_that_starts_with_a_relation_goes_on_from_a_definition() -> None:
+    """`p = 1/2 + 1/6` defines p; `= 2/3` continues from its body, and the chain's ends
+    give the answer (before, it continued from the line before the definition, or failed
+    to read)."""
+    right = grade("9", steps=("p = 1/2 + 1/6", "= 2/3"))
+    assert [s.status for s in right.steps] == [StepStatus.NOT_CHECKED, StepStatus.VALID]
+    assert right.final.status is FinalStatus.CORRECT
+    wrong = grade("9", steps=("p = 1/2 + 1/6", "= 3/4"))
+    assert wrong.steps[1].status is StepStatus.INVALID
+    assert wrong.final.status is FinalStatus.INCORRECT
+
+
 def test_unreadable_step_is_not_checked_and_grading_goes_on() -> None:
     result = grade(
         "3.1", steps=(r"\frac{1}{", r"-2\eta\gamma = -2\gamma\eta"), answer=r"-2\eta\gamma"

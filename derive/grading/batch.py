@@ -74,14 +74,14 @@ def find_submissions(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     seen: set[Path] = set()
     for given in paths:
         path = Path(given)
-        if path.is_dir():
-            candidates = sorted(_walk(path), key=_natural)
+        if path.is_dir():  # real files before links: a link to a hand-in is its duplicate
+            candidates = sorted(_walk(path), key=lambda p: (p.is_symlink(), _natural(p)))
         elif path.exists():
             candidates = [path]
         else:
             raise GradingError(f"{path}: no such file or folder")
         for candidate in candidates:
-            resolved = candidate.resolve()
+            resolved = records.resolved(candidate)
             if resolved not in seen:
                 seen.add(resolved)
                 found.append(candidate)
@@ -214,7 +214,7 @@ def _failed(
         key=key.name if key else (key_name or ""),
         score=0.0,
         max_score=key.points if key else 0.0,
-        error=message,
+        error=printable(message),  # it may quote a file name that is not UTF-8
         path=printable(str(path)),
     )
 
@@ -269,7 +269,9 @@ def grade_paths(
         if folder is not None and digest is not None:
             record_of[index] = (folder / records.record_name(path), digest)
         if resume and record_of[index] is not None:
-            previous = records.load_record(record_of[index][0], path, digest, key_name, settings)
+            previous = records.load_record(
+                record_of[index][0], path, digest, key_name, settings, names[path]
+            )
             if previous is not None:
                 results[index] = previous
                 if on_result:
@@ -286,8 +288,11 @@ def grade_paths(
         path = files[index]
         result = _outcome_result(path, outcome, keys, key_name, settings, isolated, names[path])
         saved = record_of[index]
-        if saved is not None and outcome.status == "ok":  # a crash is never kept as final
-            problem = records.save_record(saved[0], path, saved[1], key_name, settings, result)
+        # a crash is never kept as final, nor a re-grade whose steps may have crashed
+        if saved is not None and outcome.status == "ok" and not isolated:
+            problem = records.save_record(
+                saved[0], path, saved[1], key_name, settings, names[path], result
+            )
             if problem is not None:
                 result = replace(result, notes=(*result.notes, problem))
         results[index] = result
@@ -339,15 +344,17 @@ def _outcome_result(
 def student_names(files: Sequence[Path]) -> dict[Path, str]:
     """Who each file is, when it does not say: its name, or where several files share a
     name (an LMS export: `alice/solution.md`, `bob/solution.md`) the folder it is in."""
-    stems: dict[str, int] = {}
+    folders: dict[str, list[Path]] = {}
     for path in files:
-        stems[path.stem] = stems.get(path.stem, 0) + 1
-    return {
-        path: printable(
-            path.stem if stems[path.stem] == 1 or not path.parent.name else path.parent.name
-        )
-        for path in files
-    }
+        folders.setdefault(path.stem, []).append(path.parent)
+    names = {}
+    for path in files:
+        parents = folders[path.stem]
+        # one folder per student, side by side: `export/alice/x.md`, `export/bob/x.md`
+        by_folder = len(parents) > 1 and len({p.name for p in parents}) == len(parents)
+        by_folder = by_folder and len({p.parent for p in parents}) == 1
+        names[path] = printable(path.parent.name if by_folder else path.stem)
+    return names
 
 
 def flag_duplicate_students(results: list[SubmissionResult]) -> list[SubmissionResult]:
@@ -373,7 +380,10 @@ def _outside(path: Path, roots: list[Path]) -> str | None:
     student's folder elsewhere)."""
     if not path.is_symlink():
         return None
-    target = path.resolve()
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # a loop, or a link to nothing
+        return "a symbolic link that leads nowhere (a loop or a missing file): not followed"
     for root in roots:
         if path.is_relative_to(root) and not target.is_relative_to(root.resolve()):
             return f"a symbolic link to {printable(str(target))}, outside {printable(str(root))}: not followed"

@@ -94,9 +94,10 @@ def _score(question: Question, final: FinalResult, steps: tuple[StepResult, ...]
     answer_points = question.points * question.answer_share
     derivation_points = question.points - answer_points
     correct = final.status is FinalStatus.CORRECT
-    decided = [s for s in steps if s.status is not StepStatus.NOT_CHECKED]
+    # filler (a true line about none of the question's quantities) neither earns nor costs
+    decided = [s for s in steps if s.status is not StepStatus.NOT_CHECKED and s.credited]
     if decided:
-        valid = sum(s.status is StepStatus.VALID and s.credited for s in decided)
+        valid = sum(s.status is StepStatus.VALID for s in decided)
         derivation = derivation_points * valid / len(decided)
     else:
         derivation = derivation_points if correct else 0.0

@@ -7,8 +7,9 @@ id there:
     >>> split_front_matter("---\\nstudent: s042\\n---\\n# 1\\n$$x = 1$$\\n")
     ('s042', '# 1\\n$$x = 1$$\\n')
 
-Only the block's `student` (or `student_id`, `id`) is used; a document without front
-matter, or with a block that is not a mapping of plain values, is returned unchanged.
+Only the block's `student` (or `student_id`) is read, and the block is removed only when
+it names one: a document without such a block is returned unchanged (a leading `---`
+block may hold answers).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ __all__ = ["split_front_matter"]
 
 MAX_FRONT_MATTER = 4096  # characters: metadata, not a place for answers
 _BLOCK = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
-_FIELDS = ("student", "student_id", "id")
+_FIELDS = ("student", "student_id")  # not `id`: templates use it for the assignment
 
 
 def split_front_matter(text: str) -> tuple[str | None, str]:
@@ -36,11 +37,10 @@ def split_front_matter(text: str) -> tuple[str | None, str]:
         return None, text  # a rule and a paragraph, not metadata
     if not isinstance(data, dict):
         return None, text
-    rest = text[match.end() :]
     for field in _FIELDS:
         value = data.get(field)
         if isinstance(value, str | int) and not isinstance(value, bool):
             name = " ".join(str(value).split())
             if name and len(name) <= 200 and name.isprintable():
-                return name, rest
-    return None, rest
+                return name, text[match.end() :]
+    return None, text

@@ -32,14 +32,25 @@ def digest(path: Path) -> str | None:
 
 def record_name(path: Path) -> str:
     stem = re.sub(r"[^A-Za-z0-9._-]+", "_", path.stem).strip("._")[:60] or "submission"
-    where = hashlib.sha1(str(path.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    where = hashlib.sha1(str(resolved(path)).encode("utf-8", "surrogatepass")).hexdigest()[:10]
     return f"{stem}-{where}.json"
 
 
-def _identity(path: Path, digest: str, key_name: str | None, settings: Settings) -> dict[str, Any]:
+def resolved(path: Path) -> Path:
+    """The file a path leads to; the path itself when it cannot be followed (a loop)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()
+
+
+def _identity(
+    path: Path, digest: str, key_name: str | None, settings: Settings, student: str
+) -> dict[str, Any]:
     return {
         "format": RECORD_FORMAT,
-        "file": printable(str(path.resolve())),
+        "file": printable(str(resolved(path))),
+        "student": student,  # the name the batch gave it (its folder, in an LMS export)
         "sha256": digest,
         "key_option": key_name,
         "settings": {"seed": settings.seed, "timeout": settings.timeout, "trials": settings.trials},
@@ -47,15 +58,14 @@ def _identity(path: Path, digest: str, key_name: str | None, settings: Settings)
 
 
 def load_record(
-    record: Path, path: Path, digest: str, key_name: str | None, settings: Settings
+    record: Path, path: Path, digest: str, key_name: str | None, settings: Settings, student: str
 ) -> SubmissionResult | None:
     from derive.report.grading_json import submission_from_dict
 
+    identity = _identity(path, digest, key_name, settings, student)
     try:
         data = json.loads(record.read_text(encoding="utf-8"))
-        if {k: data.get(k) for k in _identity(path, digest, key_name, settings)} != _identity(
-            path, digest, key_name, settings
-        ):
+        if {k: data.get(k) for k in identity} != identity:
             return None
         return submission_from_dict(data["result"])
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
@@ -68,14 +78,17 @@ def save_record(
     digest: str,
     key_name: str | None,
     settings: Settings,
+    student: str,
     result: SubmissionResult,
 ) -> str | None:
     """Keep the result for --resume; what went wrong, if it could not be kept."""
     from derive.report.grading_json import dumps, submission_dict
 
-    data = _identity(path, digest, key_name, settings) | {"result": submission_dict(result)}
+    identity = _identity(path, digest, key_name, settings, student)
+    data = identity | {"result": submission_dict(result)}
     try:
         write_atomically(record, dumps(data))
-    except OSError as exc:
-        return f"not kept for --resume: cannot write {record}: {exc.strerror or exc}"
+    except (OSError, ValueError) as exc:  # ValueError: text a UTF-8 file cannot hold
+        reason = getattr(exc, "strerror", None) or exc
+        return f"not kept for --resume: cannot write {printable(str(record))}: {reason}"
     return None

@@ -90,6 +90,8 @@ def check_steps(
             if not links:
                 reason = f"defines {definition.definition.name}"
                 results.append(StepResult(text, StepStatus.NOT_CHECKED, reason=reason))
+                # `L_reg = L + λ‖w‖²` then `= ...`: the next line goes on from the body
+                chain, previous_rhs = [definition.relation], definition.relation.rhs
                 continue
         if not links:
             results.append(

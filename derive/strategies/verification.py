@@ -33,7 +33,7 @@ from derive.strategies.search import (
     shrink,
     violates,
 )
-from derive.verdict import Status, Trials, Verdict, error, unknown
+from derive.verdict import BUDGET, Status, Trials, Verdict, error, unknown
 
 
 def screen(
@@ -139,10 +139,11 @@ def verify(
             *steps,
             f"numeric checks skipped at {'; '.join(instances.skipped)}: too slow to build",
         )
+    method = BUDGET if out_of_time else "numeric"  # a time-out is not cached: more time may decide
     if undecided:
         return unknown(
             f"{undecided} numeric disagreement(s) could not be confirmed or dismissed exactly",
-            "numeric",
+            method,
             trials=evidence,
             steps=steps,
             seed=seed,
@@ -157,7 +158,7 @@ def verify(
             reason = "too few points where both sides are defined"
         return unknown(
             reason,
-            "numeric",
+            method,
             trials=evidence,
             steps=steps,
             seed=seed,
