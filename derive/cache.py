@@ -24,6 +24,8 @@ import hmac
 import json
 import os
 import stat
+import tempfile
+from contextlib import suppress
 from dataclasses import asdict
 from functools import cache, lru_cache
 from pathlib import Path
@@ -156,16 +158,11 @@ def _secret_of(folder: Path) -> tuple[bytes, str | None]:
         )
     path = folder / SECRET_FILE
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
-    try:
-        made = os.open(
-            path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600
-        )
-        with os.fdopen(made, "wb") as stream:
-            stream.write(os.urandom(32))
-    except FileExistsError:
-        pass
-    except OSError as exc:
-        return b"", f"cannot keep a secret in {folder}: {exc.strerror or exc}"
+    if not path.exists():
+        try:
+            _make_secret(path)
+        except OSError as exc:
+            return b"", f"cannot keep a secret in {folder}: {exc.strerror or exc}"
     try:
         handle = os.open(path, flags)
         with os.fdopen(handle, "rb") as stream:
@@ -178,6 +175,26 @@ def _secret_of(folder: Path) -> tuple[bytes, str | None]:
     if hasattr(os, "getuid") and mode.st_uid != os.getuid():
         return b"", f"{path} belongs to another user: cache not used"
     return secret, None
+
+
+def _make_secret(path: Path) -> None:
+    """Write the secret whole, then link it into place: a process that reads at the same
+    time sees no secret or all of it, and of two that race to make one, the first wins."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".secret-")  # mode 600
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(os.urandom(32))
+            stream.flush()
+            os.fsync(stream.fileno())
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        except OSError:  # no hard links here (some shares): a rename, last one wins
+            os.replace(temporary, path)
+    finally:
+        with suppress(OSError):
+            os.unlink(temporary)
 
 
 def _to_json(verdict: Verdict) -> dict:
