@@ -110,10 +110,9 @@ class VerdictCache:
                 return None
             if not hmac.compare_digest(entry["mac"], self._mac(key, entry.get("verdict"))):
                 return None  # edited, moved, or written by someone without the secret
-            verdict = _from_json(entry["verdict"])
+            return _from_json(entry["verdict"])
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None  # absent, unreadable or malformed: decide again
-        return None if verdict.method in TRANSIENT else verdict
 
     def put(self, key: str, verdict: Verdict) -> None:
         if not self.usable or verdict.method in TRANSIENT:

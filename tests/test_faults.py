@@ -683,3 +683,16 @@ def test_a_sum_past_the_float_range_is_decided() -> None:
     huge = claim("t/t/h", "t", source="t", statement="Sum(k^1000, (k, 1, 200)) = 0").check
     verdict = decide(huge, Settings(timeout=20))
     assert verdict.status is Status.REFUTED
+
+
+def test_a_huge_exact_integer_beside_a_variable_is_not_an_internal_error() -> None:
+    """The float screen cannot add 10^2301 to x; it gives no evidence, and the exact
+    methods still decide (here: the difference is -1)."""
+    from derive.engine import decide
+
+    statement = "Sum(k^1000, (k, 1, 200)) + x^2 = Sum(k^1000, (k, 1, 200)) + x^2 + 1"
+    verdict = decide(
+        claim("t/t/h", "t", source="t", statement=statement).check, Settings(timeout=30)
+    )
+    assert verdict.status in (Status.REFUTED, Status.UNKNOWN)
+    assert verdict.method != "internal"

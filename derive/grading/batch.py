@@ -242,6 +242,7 @@ def grade_paths(
     from derive import registry
 
     settings = settings or Settings()
+    paths = list(paths)  # read twice: for the files, and for the folders links may not leave
     files = find_submissions(paths)
     keys = list(registry.load_keys() if keys is None else keys)
     if key_name is not None:

@@ -10,6 +10,7 @@ nor name an element before a recurrence's first term (h_{n-2} with h_0 first: n 
 from __future__ import annotations
 
 import itertools
+import math
 from fractions import Fraction
 
 from derive.claim import Statement
@@ -100,12 +101,8 @@ def _integer(node: ast.Node, values: dict[str, int]) -> Fraction | None:
             parts = [_integer(term, values) for term in terms]
             if any(p is None for p in parts):
                 return None
-            if isinstance(node, ast.Add):
-                return sum(parts, Fraction(0))
-            product = Fraction(1)
-            for part in parts:
-                product *= part
-            return product
+            combine = sum if isinstance(node, ast.Add) else math.prod
+            return Fraction(combine(parts))
     return None
 
 

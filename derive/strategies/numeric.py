@@ -492,7 +492,11 @@ def _compile(args: list[sp.Basic], exprs: list[sp.Expr], functions: dict[str, ob
     fn = sp.lambdify(dummies, bodies, modules=[functions, _NUMPY_FUNCTIONS, "numpy"], cse=True)
 
     def call(*columns: np.ndarray) -> list[np.ndarray]:
-        return [_real(np.asarray(v)) for v in fn(*columns)]
+        try:
+            values = fn(*columns)
+        except OverflowError:  # an exact integer past the float range met a float column
+            return [np.float64(np.nan)] * len(bodies)  # no float evidence either way
+        return [_real(np.asarray(v)) for v in values]
 
     return call
 
