@@ -410,6 +410,21 @@ def test_prose_only_answers_say_so() -> None:
     assert answer.unparsed == ("the answer has no mathematics to check (prose only)",)
 
 
+@pytest.mark.parametrize(
+    ("prose", "answer"),
+    [
+        ("there are T words and N possibilities, hence it N^T\n", "N^T"),
+        ("So the count is N^{T}.\n", "N^{T}"),
+        ("we keep the t-1 previous words, which is cheap\n", None),  # not a stated result
+        ("it is a^b, or else c^d\n", "c^d"),  # only the one that ends the sentence
+        ("first it is a^b.\nthen it is c^d.\n", None),  # two results: which one is a guess
+    ],
+)
+def test_a_formula_ending_a_prose_answer_is_its_answer(prose: str, answer: str | None) -> None:
+    found = split_document(f"1. How many?\n\n{prose}", _key("1"))["1"]
+    assert found.answer == answer
+
+
 def test_read_document_takes_a_path_or_text(tmp_path: Path) -> None:
     path = tmp_path / "s9.md"
     path.write_text("1.\n$$a = b$$\n", encoding="utf-8")

@@ -192,7 +192,8 @@ CONTEXT_CASES = [
     ("ese546-ps2", "2a", "f(A, B) >= 0", (), True),
     ("ese546-ps2", "2c", r"A^{\star} B^{\star} = A^{\star} R R^{-1} B^{\star}", (), True),
     ("ese546-ps2", "3a", "grad(l(v), v) = grad(l(w), w) / lambda", (), True),
-    ("ese546-ps2", "3b", "transpose(w) grad(l(w), w) = 0", (), True),
+    ("ese546-ps2", "3b", "transpose(w_t) grad(l(w_t), w_t) = 0", (), True),
+    ("ese546-ps2", "3b", "v_{t+1} = v_t - eta grad(l(v_t), v_t) + O(eta^2)", (), False),
     ("ese546-ps2", "6a", "rho(w_z) <= norm(W_z)", (), True),
     ("ese546-ps2", "6a", "rho(w_z) = norm(W_z)", (), False),
 ]

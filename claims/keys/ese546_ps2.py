@@ -18,6 +18,12 @@ FACTORS = {
 # arbitrary smooth function: every such l, and only those.
 SCALE_INVARIANT = {"l(w)": "h(w / norm(w))"}
 
+# Problem 3(b): the iterates of gradient descent on l and their directions.
+GRADIENT_STEP = {
+    "w_t": "w_{t-1} - eta grad(l(w_{t-1}), w_{t-1})",
+    "v_t": "w_t / norm(w_t)",
+}
+
 # Problem 6: z^{t+1} = w_z z^t. ρ is the spectral radius; the solution also writes W_z.
 LINEAR_RNN = {"w_z": "matrix(p, p)"}
 SPECTRAL = {"rho(A)": "spectral_radius(A)", "W_z": "w_z"}
@@ -103,15 +109,17 @@ KEY = key(
             "3b",
             4,
             title="Effective learning rate: v⁺ = v - (η/‖w‖²)(I - vvᵀ)∇l(v) + O(η²)",
-            let={"w": "vector(p)", "eta": "positive"},
-            where=SCALE_INVARIANT | {"v": "w / norm(w)", "w_plus": "w - eta grad(l(w), w)"},
+            let={"w": "sequence of vector(p)", "v": "sequence of vector(p)", "eta": "positive"},
+            where=SCALE_INVARIANT | GRADIENT_STEP,
+            answer="v_{t+1} = v_t - eta / norm(w_t)^2 * (I - v_t transpose(v_t)) "
+            "grad(l(v_t), v_t) + O(eta^2)",
+            answer_share=0.25,
             shows="ese546/scale-invariance/effective-lr",
             aliases=["Problem 3 (b)", "3(b)", "P3b"],
-            notes="The result holds up to O(η²), which a final answer cannot state (the "
-            "parsers reject O(·)), so it is not checked as a final answer; the library claim "
-            "proves it by series expansion. Superscripts w^t, v^t read as powers: write "
-            "w_t, v_t. The seed's expansion 1/(‖w‖ + O(η)) ≈ -(1 + ‖w‖ + O(η²))/O(η) is "
-            "wrong; the result is asserted rather than derived.",
+            notes="w^t is the iterate of gradient descent w^{t+1} = w^t - η∇l(w^t) and v^t = "
+            "w^t/‖w^t‖ its direction; equal up to O(η²) as η → 0. ∇l(v^t) is the gradient of "
+            "l at the point v^t. The seed's expansion 1/(‖w‖ + O(η)) ≈ -(1 + ‖w‖ + O(η²))/O(η) "
+            "is wrong; the result is asserted rather than derived.",
         ),
         question(
             "6a",

@@ -746,6 +746,28 @@ def _final_answer(question: Question, reading: _Reading) -> str | None:
     return reading.expressions[-1] if reading.expressions else None
 
 
+# A formula typed in prose without math delimiters: single letters, numbers and brace groups
+# joined by operators (`N^T`, `2^{n-1}`, `T+1`); words never take part.
+_OPERAND = r"(?:\d+|[A-Za-z](?![A-Za-z])|\{[^{}\n]{1,20}\})"
+# Only a formula that ends its sentence states a result ("..., hence it N^T."), not one
+# mentioned on the way ("the t-1 previous words").
+_PROSE_FORMULA = re.compile(
+    rf"(?<![\w^{{}}\\]){_OPERAND}(?:[ \t]*[\^*/+-][ \t]*{_OPERAND})+(?=[ \t]*[.;!]?[ \t]*(?:\n|\Z))"
+)
+
+
+def _prose_formula(text: str, ranges: list[tuple[int, int]]) -> str | None:
+    """The one formula an answer written in words ends a sentence with ("there are N
+    possibilities each time, hence N^T"); None when it states none, or several (which
+    one is the answer is then a guess)."""
+    found = {
+        " ".join(m.group().split())
+        for start, end in ranges
+        for m in _PROSE_FORMULA.finditer(text, start, end)
+    }
+    return found.pop() if len(found) == 1 else None
+
+
 # -- reading ------------------------------------------------------------------------------
 
 _LATEX_BODY = re.compile(r"\\begin\s*\{document\}(.*?)(?:\\end\s*\{document\}|$)", re.S)
@@ -814,7 +836,9 @@ def split_document(
         stated = [text for _, text in reading.inline if text not in steps and _about(text, wanted)]
         steps = [*steps, *stated]  # `$\mu_{Inst} = [...]$` in the prose answers a part of the key
         if not steps and answer is None and not reading.unparsed:
-            reading.unparsed.append("the answer has no mathematics to check (prose only)")
+            answer = _prose_formula(text, ranges[q.label])  # "hence it N^T"
+            if answer is None:
+                reading.unparsed.append("the answer has no mathematics to check (prose only)")
         answers[q.label] = QuestionAnswer(
             q.label, tuple(steps), answer, tuple(reading.unparsed), latex=True
         )

@@ -211,7 +211,8 @@ class Variance(Node):
 @dataclass(frozen=True)
 class Relation(Node):
     """`lhs op rhs` with op one of RELATIONS; `:=` defines the name on its left, `<-` is
-    an update (the new value of the left side), as in w ← (1 - αλ) w - α ∂L/∂w."""
+    an update (the new value of the left side), as in w ← (1 - αλ) w - α ∂L/∂w; `≈` is
+    an equation up to the O-terms written with it (`derive.model.asymptotics`)."""
 
     op: str
     lhs: Node
@@ -227,7 +228,7 @@ class Chain(Node):
     pos: int = _pos()
 
 
-RELATIONS = ("=", "!=", "<", "<=", ">", ">=", ":=", "<-")  # `<-`: an update w ← w - η∇L
+RELATIONS = ("=", "!=", "<", "<=", ">", ">=", ":=", "<-", "≈")  # `<-`: an update w ← w - η∇L
 
 
 def walk(root: object) -> Iterator[Node]:

@@ -685,6 +685,8 @@ class Lowering(Reading):
     def _differentiate(self, expr: ast.Node, var: ast.Node, order: int) -> Value:
         """d expr / d var with var held free (w of w := γu/‖u‖, or h_1 of a recurrence),
         then var replaced by its value: the derivative at that point."""
+        if isinstance(expr, ast.Call) and expr.args == (var,) and _not_a_name(var):
+            return self._at_point(expr, var, order)
         var_name = _variable_name(var)
         elements: frozenset[tuple[str, sp.Expr]] = frozenset()
         element_of_recurrence = (
@@ -710,6 +712,23 @@ class Lowering(Reading):
         elif element_of_recurrence:
             value = _substitute(value, _pairs(variable, self.lower(var)))
         return value
+
+    def _at_point(self, call: ast.Call, point: ast.Node, order: int) -> Value:
+        """`∇_{‖w‖v} l(‖w‖v)`: the derivative of a function of one argument, taken at the
+        point its argument is, the only thing it can mean. A fresh variable of the point's
+        shape stands for the argument while differentiating."""
+        value = self.lower(point)
+        if isinstance(value, Identity):
+            raise TypeCheckError("differentiate with respect to a name")
+        fresh: Value = sp.Dummy("p")
+        if isinstance(value, sp.MatrixBase):
+            rows, cols = value.shape
+            fresh = sp.ImmutableMatrix(rows, cols, lambda i, j: sp.Dummy(f"p{i}{j}"))
+        held = self.bind({_POINT: fresh})
+        result = held.lower(ast.Call(call.func, (ast.Name(_POINT),), call.derivative, call.pos))
+        for _ in range(order):
+            result = _diff(result, fresh)
+        return _substitute(result, _pairs(fresh, value))
 
     # -- randomness ---------------------------------------------------------------------
 
@@ -811,6 +830,13 @@ def _diff(value: Value, variable: Value) -> Value:
             raise Unsupported("the derivative of a matrix by a vector")
         return sp.ImmutableMatrix(value.jacobian(variable))
     return sp.ImmutableMatrix([sp.diff(value, v) for v in variable])
+
+
+_POINT = "·point"  # the argument of `_at_point`; no parser makes such a name
+
+
+def _not_a_name(var: ast.Node) -> bool:
+    return not isinstance(var, ast.Name | ast.Subscript)
 
 
 def _variable_name(var: ast.Node) -> str:

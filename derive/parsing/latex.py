@@ -102,7 +102,6 @@ _NOT_STATEMENT = "implications are not statements derive can check: give each si
 REFUSED = {
     "pm": "ambiguous ±: write the two cases separately",
     "mp": "ambiguous ∓: write the two cases separately",
-    "approx": "≈ is not checkable; write =",
     "simeq": "≃ is not checkable; write =",
     "sim": "∼ is not checkable",
     "propto": "∝ is not checkable; write the constant",
@@ -501,8 +500,6 @@ class _Parser:
             return self.sqrt(token), None
         if name in STYLES:
             node = self.argument(token)
-            if name == "mathcal" and node == Name("O") and self.at(OPEN):
-                raise self.error(pos, "big-O terms cannot be checked")
             return node, node.name if isinstance(node, Name) else None
         if name in ACCENTS:
             return self.accent(token, ACCENTS[name]), None
@@ -1058,7 +1055,7 @@ class _Parser:
         if self.at(OP, "^"):
             raise self.error(token.pos, "Hessians \\nabla^2 are not supported")
         if not self.at(OP, "_"):
-            raise self.error(token.pos, "say which variable: \\nabla_w L")
+            return self.gradient_at_point(token)
         var = self.subscript(self.advance())[0]
         if self.at(OP, "^"):
             raise self.error(token.pos, "Hessians \\nabla^2 are not supported")
@@ -1067,6 +1064,21 @@ class _Parser:
                 raise self.error(self.peek().pos, "missing expression after \\nabla")
             operand = self.run(stop_at_functions=False)
         return self.make(Gradient(operand, var, pos=token.pos))
+
+    def gradient_at_point(self, token: Token) -> Node:
+        """`\\nabla l(v)`: the gradient of a function of one argument at the point v, the
+        only variable it can mean; the factors after the call are not differentiated."""
+        with self.nested(token.pos):
+            operand = self.run(stop_at_functions=False) if self.starts_factor(self.peek()) else None
+        factors = operand.factors if isinstance(operand, Mul) else (operand,)
+        match factors[0]:
+            case (
+                Call(args=(Name() | Subscript() | Pow(base=Name()) as point,), derivative=0) as call
+            ):
+                # v^t is an element of v where v is a sequence; elaboration decides
+                gradient = self.make(Gradient(call, point, pos=token.pos))
+                return Mul((gradient, *factors[1:]), pos=token.pos) if factors[1:] else gradient
+        raise self.error(token.pos, "say which variable: \\nabla_w L")
 
     def partial(self, token: Token) -> Node:
         if not self.at(OP, "_"):

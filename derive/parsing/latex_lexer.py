@@ -77,7 +77,7 @@ RELATION_COMMANDS = {
     "le": "<=", "leq": "<=", "leqslant": "<=", "leqq": "<=", "ge": ">=", "geq": ">=",
     "geqslant": ">=", "geqq": ">=", "ne": "!=", "neq": "!=", "lt": "<", "gt": ">",
     "coloneqq": ":=", "coloneq": ":=", "triangleq": ":=", "defeq": ":=", "equiv": "=",
-    "leftarrow": "<-", "gets": "<-", "longleftarrow": "<-",
+    "leftarrow": "<-", "gets": "<-", "longleftarrow": "<-", "approx": "≈",
 }  # fmt: skip
 
 SIZES = {f"{size}{side}" for size in ("big", "Big", "bigg", "Bigg") for side in ("", "l", "r", "m")}
@@ -100,7 +100,7 @@ UNICODE = {
     "≤": (REL, "<="), "≥": (REL, ">="), "≠": (REL, "!="), "≔": (REL, ":="),
     "∞": (CMD, "infty"), "∂": (CMD, "partial"), "∇": (CMD, "nabla"), "⊙": (CMD, "odot"),
     "∘": (CMD, "circ"), "∑": (CMD, "sum"), "∏": (CMD, "prod"), "√": (CMD, "sqrt"),
-    "≈": (CMD, "approx"), "→": (CMD, "to"), "⇒": (CMD, "implies"), "⟹": (CMD, "implies"),
+    "≈": (REL, "≈"), "→": (CMD, "to"), "⇒": (CMD, "implies"), "⟹": (CMD, "implies"),
     "⇔": (CMD, "iff"), "←": (CMD, "leftarrow"), "…": (CMD, "ldots"), "⋯": (CMD, "cdots"),
     "±": (CMD, "pm"), "∓": (CMD, "mp"), "⊤": (CMD, "top"), "∈": (CMD, "in"),
     "∼": (CMD, "sim"), "∝": (CMD, "propto"), "∀": (CMD, "forall"), "∃": (CMD, "exists"),

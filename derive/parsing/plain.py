@@ -90,9 +90,10 @@ _ONE_CHAR = {c: c for c in "+-*/^()[]{},|'=<>_⊙‖"} | {
     "≥": ">=",
     "≠": "!=",
     "←": "<-",
+    "≈": "≈",
 }
 _CLOSERS = {"(": ")", "[": "]", "{": "}"}
-_RELATIONS = frozenset({"=", "!=", "<", "<=", ">", ">=", ":=", "<-"})
+_RELATIONS = frozenset({"=", "!=", "<", "<=", ">", ">=", ":=", "<-", "≈"})
 
 # Keywords with their own syntax; they are never plain names or calls.
 _FORM_ARITY = {

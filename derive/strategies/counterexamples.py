@@ -26,11 +26,16 @@ def refuted(failure: Failure, problem: Problem, sizes: dict[str, int]) -> Verdic
     counterexample = Counterexample(
         tuple(values), failure.lhs, failure.rhs, failure.confirmed, note
     )
+    where = f" at {counterexample.assignments()}" if values else ""
+    if failure.pair.coefficient is not None:  # a statement up to O(η^k)
+        name, power = failure.pair.coefficient
+        found = f"the coefficient of {name}^{power} in left - right is {failure.lhs}, not 0"
+    else:
+        found = f"the left side is {failure.lhs}, the right side {failure.rhs}"
     return Verdict(
         Status.REFUTED,
         "counterexample search",
-        summary=f"fails{' at ' + counterexample.assignments() if values else ''}: the left side is "
-        f"{failure.lhs}, the right side {failure.rhs} ({failure.confirmed})",
+        summary=f"fails{where}: {found} ({failure.confirmed})",
         counterexample=counterexample,
     )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import sympy as sp
@@ -25,6 +25,7 @@ from derive.errors import (
 )
 from derive.limits import LIMITS
 from derive.model import ast
+from derive.model.asymptotics import expand, small_context
 from derive.model.functions import relu
 from derive.model.indices import elaborate
 from derive.model.lower import Condition, Identity, Lowered, Lowering, Value
@@ -46,6 +47,22 @@ def relations(statement: Statement) -> list[ast.Relation]:
     """The statement's relations, with their index notation made explicit (a repeated
     index summed, a bare Σ_i given its range)."""
     return [elaborate(link, statement.context).relation for link in parsed(statement)]
+
+
+def with_orders(statement: Statement) -> Statement:
+    """The statement with its O-terms read (`+ O(η^2)` an unknown small name, `≈` an
+    equation up to the lowest order written): decided once, before any strategy."""
+    expansion = expand(tuple(parsed(statement)), statement.context, statement.up_to)
+    if not expansion.small and expansion.up_to == statement.up_to:
+        return statement
+    return replace(
+        statement,
+        links=expansion.links,
+        also=(),
+        up_to=expansion.up_to,
+        small=statement.small + expansion.small,
+        context=small_context(statement.context, expansion.small),
+    )
 
 
 def parsed(statement: Statement) -> list[ast.Relation]:
@@ -343,30 +360,61 @@ class Instances:
 
 
 def with_series(instance: Instance, statement: Statement) -> Instance:
-    """`a = b + O(eta^k)`: the Taylor coefficients of a - b below order k vanish."""
+    """`a = b + O(eta^k)`: the Taylor coefficients of a - b below order k vanish.
+
+    The O-terms' names (`statement.small`) are unknown small quantities: the difference
+    must be smooth in them and in eta (a finite derivative at 0), so that setting them to 0
+    moves it by O(eta^k) at most; `1/O(eta)` or `sqrt(eta^2 + O(eta))` is refused."""
     if statement.up_to is None:
         return instance
     name, order = statement.up_to
     eta = next((s for s in instance.found.scalars if s.name == name), None)
-    if eta is None:
+    small = [s for s in instance.found.scalars if s.name in statement.small]
+    if eta is None and not small:
         raise DeriveError(f"up_to names '{name}', which the statement does not use")
+    eta = eta if eta is not None else sp.Dummy(name)
+    at_zero = {s: 0 for s in small}
     pairs = []
+    guards: set[sp.Expr] = set()
     for pair in instance.pairs:
         difference = pair.lhs - pair.rhs
-        rough = [f for f in difference.atoms(*_NOT_SMOOTH) if f.has(eta)]
+        rough = [f for f in difference.atoms(*_NOT_SMOOTH) if f.has(eta, *small)]
         if rough:  # |η| = O(η²) is false, yet every derivative of |η| at 0 "vanishes"
             raise Unsupported(
                 f"up to O({name}^{order}) needs sides that are smooth in {name}; {rough[0]} is not"
             )
+        for term in small:
+            slope = sp.diff(difference, term).xreplace(at_zero).subs(eta, 0)
+            if slope.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+                raise Unsupported(f"a side is not smooth in its O-term at {name} = 0")
+        difference = difference.xreplace(at_zero)
+        domains = [
+            tuple(Condition(c.argument.subs(eta, 0)) for c in side)
+            for side in (pair.lhs_domain, pair.rhs_domain)
+        ]
         for k in range(order):
             coefficient = sp.diff(difference, eta, k).subs(eta, 0)
             if coefficient.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
                 raise Unsupported(f"the Taylor coefficient of {name}^{k} is not finite")
             pairs.append(
-                Pair("=", coefficient, sp.S.Zero, f"{pair.label} coefficient of {name}^{k}")
+                Pair("=", coefficient, sp.S.Zero, pair.label, *domains, coefficient=(name, k))
             )
+        guards.update(d.subs(eta, 0) for d in _denominators(difference))
     instance.pairs = pairs
+    # a point where a side divides by zero as eta → 0 says nothing (1/(1 - ‖w‖) at w = 1)
+    guards.discard(sp.S.Zero)  # η/η-like: a finite coefficient already showed it cancels
+    kept = sorted(guards, key=str)
+    instance.given = [*instance.given, *(Pair("!=", g, sp.S.Zero) for g in kept)]
     return instance
+
+
+def _denominators(value: sp.Expr) -> set[sp.Expr]:
+    """The bases that `value` divides by, where they are not plain nonzero numbers."""
+    return {
+        power.base
+        for power in value.atoms(sp.Pow)
+        if power.exp.is_negative and not power.base.is_number
+    }
 
 
 _NOT_SMOOTH = (

@@ -114,6 +114,8 @@ class Pair:
     # where each side, as written, is a real number (`sqrt(x)^2` needs x >= 0)
     lhs_domain: tuple[Condition, ...] = ()
     rhs_domain: tuple[Condition, ...] = ()
+    # (η, j): this pair is the Taylor coefficient of η^j of a statement up to O(η^k)
+    coefficient: tuple[str, int] | None = None
 
     def domain(self, side: int) -> tuple[Condition, ...]:
         return self.rhs_domain if side else self.lhs_domain

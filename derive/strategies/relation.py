@@ -26,6 +26,7 @@ from derive.strategies.instances import (
     describe_sizes,
     relations,
     structural_integers,
+    with_orders,
 )
 from derive.strategies.numeric import Pair
 from derive.strategies.symbolic import prove_nonzero, prove_sign, prove_zero, refine_domains
@@ -36,6 +37,16 @@ from derive.verdict import Scope, Status, Verdict, error
 def decide_statement(
     statement: Statement, *, seed: int, budget: Budget, trials: int = 200
 ) -> Verdict:
+    """Decide the statement; one whose O-terms set an order says so in its summary."""
+    expanded = with_orders(statement)
+    verdict = _decide_cases(expanded, seed=seed, budget=budget, trials=trials)
+    if expanded.up_to is None or expanded.up_to == statement.up_to or not verdict.status.holds:
+        return verdict
+    name, power = expanded.up_to
+    return replace(verdict, summary=f"{verdict.summary}, up to O({name}^{power})")
+
+
+def _decide_cases(statement: Statement, *, seed: int, budget: Budget, trials: int) -> Verdict:
     """Decide the statement, case by case where indices of a random sequence may coincide
     (each case splits again where indices in it may still coincide)."""
     links = relations(statement)
@@ -49,7 +60,7 @@ def decide_statement(
     verdicts: list[tuple[str, Verdict]] = []
     for i, case in enumerate(split):
         share = Budget(budget.remaining / (len(split) - i))
-        verdict = decide_statement(case.statement, seed=seed, budget=share, trials=trials)
+        verdict = _decide_cases(case.statement, seed=seed, budget=share, trials=trials)
         if verdict.status is Status.REFUTED and verdict.counterexample is not None:
             values = case.assignment + verdict.counterexample.values  # s = t is part of it
             counterexample = replace(verdict.counterexample, values=values)
