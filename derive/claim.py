@@ -47,7 +47,7 @@ class Statement:
     `sizes` are the size assignments at which a general-size claim is proved with
     symbolic components (each a dict such as {"n": 2}); `numeric_sizes` those at which
     it is also checked numerically. `up_to` = ("eta", 2) makes `=` mean equal up to
-    O(eta^2); `small` names the unknown O-terms a written `+ O(η^2)` became.
+    O(eta^2).
     """
 
     text: str
@@ -56,7 +56,6 @@ class Statement:
     sizes: tuple[tuple[tuple[str, int], ...], ...] = ()
     numeric_sizes: tuple[tuple[tuple[str, int], ...], ...] = ()
     up_to: tuple[str, int] | None = None
-    small: tuple[str, ...] = ()
     latex: bool | None = None
     also: tuple[str, ...] = ()  # further relations that must hold as well
     links: tuple[ast.Relation, ...] = ()  # already parsed relations (then `text` is for display)

@@ -25,10 +25,12 @@ def verdict_of(statement: str, **fields: object) -> Verdict:
     [
         "exp(eta) = 1 + eta + O(eta^2)",
         "1/(1 + eta) = 1 - eta + eta^2 + O(eta^3)",
-        "1/(x + O(eta)) = 1/x + O(eta)",  # a smooth side moves by O(the term)
-        "x exp(eta) = x + x eta + O(eta^2) + O(eta^3)",  # the lowest order is checked
+        "x exp(eta) + O(eta^3) = x + x eta + O(eta^2)",  # a finer left term is absorbed
         r"e^{\eta} \approx 1 + \eta + \mathcal{O}(\eta^2)",
         r"\frac{1}{1 - \eta} = 1 + \eta + O(\eta^2)",
+        "sqrt(1 + eta) = 1 + eta/2 + O(eta^2)",  # smooth: the argument is 1 at η = 0
+        "log(x^2 + 1 + eta) = log(x^2 + 1) + O(eta)",
+        "sigmoid(eta) = 1/2 + eta/4 + O(eta^3)",
     ],
 )
 def test_equal_up_to_the_order_written_is_proved(statement: str) -> None:
@@ -38,9 +40,9 @@ def test_equal_up_to_the_order_written_is_proved(statement: str) -> None:
 
 
 def test_a_wrong_coefficient_is_refuted_and_named() -> None:
-    verdict = verdict_of("exp(eta) = 1 + 2 eta + O(eta^2)")
+    verdict = verdict_of("exp(eta) = 1 + eta + 2 eta^2 + O(eta^3)")
     assert verdict.status is Status.REFUTED
-    assert "coefficient of eta^1" in verdict.summary
+    assert "coefficient of eta^2 in left - right is -3/2" in verdict.summary  # 1/2 - 2
 
 
 def test_vector_summands_of_any_shape_are_dropped() -> None:
@@ -50,7 +52,7 @@ def test_vector_summands_of_any_shape_are_dropped() -> None:
 
 def test_a_counterexample_keeps_the_sides_defined() -> None:
     # the η⁰ coefficient -x² is defined at x = 1, but there the right side divides by zero
-    verdict = verdict_of("x + O(eta) = x (1 - x) + eta / (1 - x)")
+    verdict = verdict_of("x = x (1 - x) + eta / (1 - x) + O(eta)")
     assert verdict.status is Status.REFUTED
     values = dict(verdict.counterexample.values)
     assert values["x"] not in ("0", "1")
@@ -59,12 +61,35 @@ def test_a_counterexample_keeps_the_sides_defined() -> None:
 @pytest.mark.parametrize(
     ("statement", "reason"),
     [
-        # sqrt(η² + cη) - |η| ~ sqrt(cη) is not O(η): setting the term to 0 is not enough
-        ("sqrt(eta^2 + O(eta)) = abs(eta) + O(eta)", "smooth"),
-        ("sqrt(eta^2 + O(eta)) = sqrt(eta^2) + O(eta)", "smooth"),
-        ("(1 + O(eta))/eta = 1/eta + O(eta)", "smooth"),  # O(η)/η is O(1), not O(η)
-        ("1/O(eta) = 0 + O(eta)", "smooth"),
-        ("sin(eta)/eta = 1 + O(eta^2)", "not finite"),
+        # not smooth at η = 0: no Taylor expansion to compare, whatever the coefficients
+        ("sqrt(eta) = O(eta)", "smooth"),
+        ("eta^(3/2) = O(eta^2)", "smooth"),
+        ("eta^eta = 1 + O(eta)", "smooth"),
+        ("sqrt(x + eta) = sqrt(x) + O(eta)", "smooth"),  # false at x = 0
+        ("sqrt(x^2 + eta^2) = sqrt(x^2) + O(eta^2)", "smooth"),  # |η| at x = 0
+        ("x^eta = 1 + O(eta)", "smooth"),  # 0^η = 0
+        ("x/(x + eta) = 1 + O(eta)", "smooth"),  # 0 at x = 0, where the side is defined
+        ("eta/sqrt(x^2 + eta^2) = O(eta)", "smooth"),
+        ("eta/(relu(x) + eta) = O(eta)", "smooth"),
+        ("(exp(eta) - 1)/eta = 1 + O(eta)", "smooth"),
+        ("abs(eta) = O(eta^2)", "smooth"),
+        ("lambda_max(eta A) = eta lambda_max(A) + O(eta^2)", "smooth"),
+        # O-terms anywhere but added to a side: dropping them would be unsound
+        ("eta + eta^2 = eta (1 + O(eta^2))", "added to a side"),  # η·O(η²) is O(η³)
+        ("eta = eta O(eta)", "added to a side"),
+        ("eta^2/O(eta) = O(eta)", "added to a side"),
+        ("1/O(eta) = 0 + O(eta)", "added to a side"),
+        ("O(eta)^2/eta^2 = O(eta)", "added to a side"),
+        ("diff(O(eta^2), eta) = O(eta)", "added to a side"),  # η² sin(1/η)
+        ("sqrt(eta^2 + O(eta)) = abs(eta) + O(eta)", "added to a side"),
+        ("(1 + O(eta))^2 = 1 + 2 O(eta) + O(eta^2)", "added to a side"),
+        # what the left side leaves open is more than the right side allows
+        ("eta + O(eta) = O(eta^2)", "coarser"),
+        ("1 + O(eta) = 1 + eta + O(eta^2)", "coarser"),
+        ("O(eta) = 0", "on the right side"),
+        ("1 + eta + O(eta^2) = 1 + eta", "on the right side"),
+        ("exp(eta) = 1 + 2 eta + O(eta^2) = 1 + O(eta)", "different orders"),
+        ("sin(eta)/eta = 1 + O(eta^2)", "smooth"),  # a removable singularity: refused
         ("exp(eta) ≈ 1 + eta", "states no order"),
         ("exp(eta) = 1 + O(eta) + O(x^2)", "several variables"),
         ("exp(eta) <= 1 + O(eta)", "equations only"),
@@ -100,3 +125,24 @@ def test_latex_reads_approx_and_mathcal_O() -> None:
 def test_a_derivative_at_a_point_written_as_an_expression(statement: str, status: Status) -> None:
     verdict = verdict_of(statement, let={"u": "vector(n)", "f": "function"})
     assert verdict.status is status, verdict.summary
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [
+        ({"where": {"eta": "x - 1"}}, "not a defined name"),  # η must be free to go to 0
+        ({"given": ["abs(x) <= abs(eta)"]}, "hypotheses about eta"),  # x would follow η
+        ({"assume": ["eta > 1"]}, "outside its domain"),
+    ],
+)
+def test_eta_must_be_a_free_variable_that_reaches_zero(fields: dict, reason: str) -> None:
+    verdict = verdict_of("x^2 = 1 + 2 eta + O(eta^2)", **fields)
+    assert verdict.status is Status.ERROR, verdict.summary
+    assert reason in verdict.reason
+
+
+def test_nabla_of_a_call_is_the_gradient_at_its_argument_only() -> None:
+    # f(z) := z^T x also depends on x: ∇f(x) is the gradient in z, taken at z = x
+    fields = {"let": {"x": "vector(n)", "z": "vector(n)"}, "where": {"f(z)": "transpose(z) x"}}
+    assert verdict_of(r"\nabla f(x) = x", **fields).status is Status.PROVED
+    assert verdict_of(r"\nabla_x f(x) = 2 x", **fields).status is Status.PROVED

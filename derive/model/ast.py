@@ -189,11 +189,13 @@ class Derivative(Node):
 
 @dataclass(frozen=True)
 class Gradient(Node):
-    """`∇_var expr`: the column vector of partial derivatives with respect to `var`."""
+    """`∇_var expr`: the column vector of partial derivatives with respect to `var`.
+    `at_point`: `∇l(v)`, the gradient of the function l at the point v (its argument)."""
 
     expr: Node
     var: Node
     pos: int = _pos()
+    at_point: bool = False
 
 
 @dataclass(frozen=True)

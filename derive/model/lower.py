@@ -680,6 +680,8 @@ class Lowering(Reading):
         return self._differentiate(node.expr, node.var, node.order)
 
     def _gradient(self, node: ast.Gradient) -> Value:
+        if node.at_point:
+            return self._at_point(node.expr, node.var, 1)  # type: ignore[arg-type]
         return self._differentiate(node.expr, node.var, 1)
 
     def _differentiate(self, expr: ast.Node, var: ast.Node, order: int) -> Value:

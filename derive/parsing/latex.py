@@ -1076,7 +1076,7 @@ class _Parser:
                 Call(args=(Name() | Subscript() | Pow(base=Name()) as point,), derivative=0) as call
             ):
                 # v^t is an element of v where v is a sequence; elaboration decides
-                gradient = self.make(Gradient(call, point, pos=token.pos))
+                gradient = self.make(Gradient(call, point, pos=token.pos, at_point=True))
                 return Mul((gradient, *factors[1:]), pos=token.pos) if factors[1:] else gradient
         raise self.error(token.pos, "say which variable: \\nabla_w L")
 

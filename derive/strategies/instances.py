@@ -17,7 +17,6 @@ import sympy as sp
 from derive.budget import Budget, BudgetExceeded, deadline, reraise_expired
 from derive.claim import Statement
 from derive.errors import (
-    DeriveError,
     LimitError,
     TypeCheckError,
     UndefinedEverywhere,
@@ -25,8 +24,8 @@ from derive.errors import (
 )
 from derive.limits import LIMITS
 from derive.model import ast
-from derive.model.asymptotics import expand, small_context
-from derive.model.functions import relu
+from derive.model.asymptotics import expand
+from derive.model.functions import is_undefined, sigmoid, softplus
 from derive.model.indices import elaborate
 from derive.model.lower import Condition, Identity, Lowered, Lowering, Value
 from derive.model.types import Context, Random, Scalar, Sequence
@@ -50,19 +49,16 @@ def relations(statement: Statement) -> list[ast.Relation]:
 
 
 def with_orders(statement: Statement) -> Statement:
-    """The statement with its O-terms read (`+ O(η^2)` an unknown small name, `≈` an
-    equation up to the lowest order written): decided once, before any strategy."""
+    """The statement with its O-terms read (`+ O(η^2)` dropped, the statement decided up
+    to that order; `≈` an equation): decided once, before any strategy."""
     expansion = expand(tuple(parsed(statement)), statement.context, statement.up_to)
-    if not expansion.small and expansion.up_to == statement.up_to:
+    if expansion.up_to == statement.up_to and expansion.links == tuple(parsed(statement)):
         return statement
-    return replace(
-        statement,
-        links=expansion.links,
-        also=(),
-        up_to=expansion.up_to,
-        small=statement.small + expansion.small,
-        context=small_context(statement.context, expansion.small),
-    )
+    if statement.given and expansion.up_to:
+        name = expansion.up_to[0]
+        if any(name in ast.names(given) for given in hypotheses(statement)):
+            raise Unsupported(f"hypotheses about {name} are not read with O-terms ({name} → 0)")
+    return replace(statement, links=expansion.links, also=(), up_to=expansion.up_to)
 
 
 def parsed(statement: Statement) -> list[ast.Relation]:
@@ -362,72 +358,89 @@ class Instances:
 def with_series(instance: Instance, statement: Statement) -> Instance:
     """`a = b + O(eta^k)`: the Taylor coefficients of a - b below order k vanish.
 
-    The O-terms' names (`statement.small`) are unknown small quantities: the difference
-    must be smooth in them and in eta (a finite derivative at 0), so that setting them to 0
-    moves it by O(eta^k) at most; `1/O(eta)` or `sqrt(eta^2 + O(eta))` is refused."""
+    Sound only where a - b is smooth at eta = 0, so that its remainder is O(eta^k): every
+    root, logarithm, non-integer power or denominator with eta in it must have an argument
+    that is provably positive (or, for a denominator, nonzero) at eta = 0 (sqrt(x + eta) is
+    not smooth where x = 0, x/(x + eta) is 0 there), kinks (|eta|) and functions other than
+    the smooth ones are refused, and the k-th derivative must be finite. A point where a
+    side divides by zero for every eta (1/(1 - ‖w‖) at ‖w‖ = 1) is outside the statement."""
     if statement.up_to is None:
         return instance
     name, order = statement.up_to
-    eta = next((s for s in instance.found.scalars if s.name == name), None)
-    small = [s for s in instance.found.scalars if s.name in statement.small]
-    if eta is None and not small:
-        raise DeriveError(f"up_to names '{name}', which the statement does not use")
-    eta = eta if eta is not None else sp.Dummy(name)
-    at_zero = {s: 0 for s in small}
+    eta = next((s for s in instance.found.scalars if s.name == name), sp.Dummy(name))
     pairs = []
     guards: set[sp.Expr] = set()
-    for pair in instance.pairs:
-        difference = pair.lhs - pair.rhs
-        rough = [f for f in difference.atoms(*_NOT_SMOOTH) if f.has(eta, *small)]
-        if rough:  # |η| = O(η²) is false, yet every derivative of |η| at 0 "vanishes"
-            raise Unsupported(
-                f"up to O({name}^{order}) needs sides that are smooth in {name}; {rough[0]} is not"
-            )
-        for term in small:
-            slope = sp.diff(difference, term).xreplace(at_zero).subs(eta, 0)
-            if slope.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
-                raise Unsupported(f"a side is not smooth in its O-term at {name} = 0")
-        difference = difference.xreplace(at_zero)
-        domains = [
-            tuple(Condition(c.argument.subs(eta, 0)) for c in side)
-            for side in (pair.lhs_domain, pair.rhs_domain)
-        ]
-        for k in range(order):
-            coefficient = sp.diff(difference, eta, k).subs(eta, 0)
-            if coefficient.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
-                raise Unsupported(f"the Taylor coefficient of {name}^{k} is not finite")
-            pairs.append(
-                Pair("=", coefficient, sp.S.Zero, pair.label, *domains, coefficient=(name, k))
-            )
-        guards.update(d.subs(eta, 0) for d in _denominators(difference))
+    try:
+        for pair in instance.pairs:
+            difference = pair.lhs - pair.rhs
+            guards.update(_require_smooth(difference, eta, name))
+            domains = [
+                tuple(Condition(c.argument.subs(eta, 0)) for c in side)
+                for side in (pair.lhs_domain, pair.rhs_domain)
+            ]
+            derivative = difference
+            for k in range(order + 1):
+                coefficient = derivative.subs(eta, 0) / math.factorial(k)
+                if coefficient.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+                    raise Unsupported(f"the Taylor coefficient of {name}^{k} is not finite")
+                if k < order:  # the k-th is only the remainder's: finite is enough
+                    pairs.append(
+                        Pair(
+                            "=", coefficient, sp.S.Zero, pair.label, *domains, coefficient=(name, k)
+                        )
+                    )
+                derivative = sp.diff(derivative, eta)
+    except Unsupported:
+        raise
+    except (TypeError, ValueError, NotImplementedError, AttributeError) as exc:
+        raise Unsupported(f"cannot expand the sides in {name}: {exc}") from exc
     instance.pairs = pairs
-    # a point where a side divides by zero as eta → 0 says nothing (1/(1 - ‖w‖) at w = 1)
-    guards.discard(sp.S.Zero)  # η/η-like: a finite coefficient already showed it cancels
-    kept = sorted(guards, key=str)
-    instance.given = [*instance.given, *(Pair("!=", g, sp.S.Zero) for g in kept)]
+    instance.given = [*instance.given, *(Pair("!=", g, sp.S.Zero) for g in sorted(guards, key=str))]
     return instance
 
 
-def _denominators(value: sp.Expr) -> set[sp.Expr]:
-    """The bases that `value` divides by, where they are not plain nonzero numbers."""
-    return {
-        power.base
-        for power in value.atoms(sp.Pow)
-        if power.exp.is_negative and not power.base.is_number
+def _require_smooth(difference: sp.Expr, eta: sp.Symbol, name: str) -> set[sp.Expr]:
+    """Refuse what may not be smooth at eta = 0 (see `with_series`); return the
+    denominators without eta, which a counterexample must keep nonzero. An argument with
+    eta that vanishes at eta = 0 only where one of those does (‖w - eta g‖ beside h(w/‖w‖))
+    is as good as positive: there the side is undefined anyway."""
+    outside = {
+        atom.base
+        for atom in difference.atoms(sp.Pow)
+        if atom.exp.is_negative and not atom.base.is_number and not atom.base.has(eta)
     }
+    for atom in difference.atoms(sp.Function, sp.Pow, sp.Max, sp.Min):
+        if not atom.has(eta) or isinstance(atom, _SMOOTH) or is_undefined(atom):
+            continue  # undefined functions (L, σ) are differentiable, as everywhere
+        if isinstance(atom, sp.Pow) and atom.exp.is_Integer and atom.exp.is_nonnegative:
+            continue  # a polynomial in eta
+        if isinstance(atom, sp.Pow) and atom.exp.is_Integer:
+            at_zero, needed = atom.base.subs(eta, 0), "is_nonzero"  # a denominator
+        elif isinstance(atom, sp.Pow | sp.log):
+            base = atom.base if isinstance(atom, sp.Pow) else atom.args[0]
+            at_zero, needed = base.subs(eta, 0), "is_positive"
+        else:
+            raise _not_smooth(name, atom)
+        if getattr(at_zero, needed) is True or (
+            at_zero.is_nonnegative and _vanishes_with(at_zero, outside)
+        ):
+            continue
+        raise _not_smooth(name, atom)
+    return outside
 
 
-_NOT_SMOOTH = (
-    sp.Abs,
-    sp.Max,
-    sp.Min,
-    sp.Piecewise,
-    sp.Heaviside,
-    sp.sign,
-    sp.floor,
-    sp.ceiling,
-    relu,
-)
+def _vanishes_with(value: sp.Expr, denominators: set[sp.Expr]) -> bool:
+    """value is one of the denominators, or its square (w^2 beside |w|)."""
+    return any(value == d or sp.sqrt(value) == d or value == d**2 for d in denominators)
+
+
+def _not_smooth(name: str, atom: sp.Expr) -> Unsupported:
+    return Unsupported(
+        f"up to O({name}^k) needs sides that are smooth at {name} = 0; {atom} may not be"
+    )
+
+
+_SMOOTH = (sp.exp, sp.sin, sp.cos, sp.sinh, sp.cosh, sp.tanh, sp.erf, sigmoid, softplus)
 
 
 def checked_sizes(grid: list[dict[str, int]], instances: Instances) -> tuple[str, ...]:
