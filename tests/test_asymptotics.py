@@ -146,3 +146,22 @@ def test_nabla_of_a_call_is_the_gradient_at_its_argument_only() -> None:
     fields = {"let": {"x": "vector(n)", "z": "vector(n)"}, "where": {"f(z)": "transpose(z) x"}}
     assert verdict_of(r"\nabla f(x) = x", **fields).status is Status.PROVED
     assert verdict_of(r"\nabla_x f(x) = 2 x", **fields).status is Status.PROVED
+
+
+def test_a_hypothesis_through_a_definition_still_ties_eta() -> None:
+    verdict = verdict_of("x = 1 + O(eta)", where={"h": "x + eta"}, given=["h = 1"])
+    assert verdict.status is Status.ERROR
+    assert "hypotheses about eta" in verdict.reason
+
+
+@pytest.mark.parametrize(
+    ("statement", "fields"),
+    [
+        (r"\sum_{i=1}^{n} i = \frac{n^2}{2} + O(n)", {}),  # n → ∞ is meant, not n → 0
+        ("norm(u)^2 + n = transpose(u) u + O(n)", {"let": {"u": "vector(n)"}}),
+    ],
+)
+def test_a_size_or_an_index_is_no_variable_going_to_zero(statement: str, fields: dict) -> None:
+    verdict = verdict_of(statement, **fields)
+    assert verdict.status is Status.ERROR
+    assert "a size or an index" in verdict.reason

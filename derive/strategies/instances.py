@@ -54,11 +54,22 @@ def with_orders(statement: Statement) -> Statement:
     expansion = expand(tuple(parsed(statement)), statement.context, statement.up_to)
     if expansion.up_to == statement.up_to and expansion.links == tuple(parsed(statement)):
         return statement
-    if statement.given and expansion.up_to:
-        name = expansion.up_to[0]
-        if any(name in ast.names(given) for given in hypotheses(statement)):
-            raise Unsupported(f"hypotheses about {name} are not read with O-terms ({name} → 0)")
+    if expansion.up_to and not statement.up_to:
+        _check_limit_variable(statement, expansion.up_to[0])
     return replace(statement, links=expansion.links, also=(), up_to=expansion.up_to)
+
+
+def _check_limit_variable(statement: Statement, name: str) -> None:
+    """η → 0 is read for one free variable: not a size or an index (O(n) would be n → ∞),
+    and not one a hypothesis ties to the others, directly or through a definition."""
+    if name in structural_integers(statement) or any(
+        name in dict(sizes) for sizes in (*statement.sizes, *statement.numeric_sizes)
+    ):
+        raise Unsupported(f"O({name}) takes {name} → 0, and {name} is a size or an index")
+    roots = [(given, frozenset()) for given in hypotheses(statement)]
+    used = _used_definitions(statement.context, roots)
+    if name in ast.names((*hypotheses(statement), *(d.body for d in used))):
+        raise Unsupported(f"hypotheses about {name} are not read with O-terms ({name} → 0)")
 
 
 def parsed(statement: Statement) -> list[ast.Relation]:
