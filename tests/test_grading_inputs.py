@@ -554,3 +554,24 @@ def test_a_broken_notebook_is_an_error_with_the_reason(tmp_path: Path) -> None:
     path.write_text('{"cells": 3}')
     with pytest.raises(DeriveError, match="not a readable notebook"):
         read_document(path, find_key(load_keys(), "hw4"))
+
+
+def test_a_superscript_index_answers_for_its_element() -> None:
+    sequences = key(
+        "t",
+        "t",
+        source="t",
+        questions=[
+            question("1", 1, answer="v_{t+1} = 2 v_t", let={"v": "sequence"}),
+        ],
+    )
+    found = split_document("1. Show it.\n\n$$v^{t+1} = 2 v^t$$\n$$x = 1$$\n", sequences)["1"]
+    assert found.answer == "v^{t+1} = 2 v^t"
+
+
+def test_a_key_reads_a_bare_name_as_an_element_but_leaves_superscripts() -> None:
+    from derive.parsing import parse_statement
+
+    reading = question("1", 1, let={"w": "sequence"}, reads={"w": "w_t"})
+    node = reading.read(parse_statement(r"\|w\| = w^{t+1} + w^2", latex=True))
+    assert node == parse_statement(r"\|w_t\| = w^{t+1} + w_t^2", latex=True)

@@ -111,6 +111,7 @@ KEY = key(
             title="Effective learning rate: v⁺ = v - (η/‖w‖²)(I - vvᵀ)∇l(v) + O(η²)",
             let={"w": "sequence of vector(p)", "v": "sequence of vector(p)", "eta": "positive"},
             where=SCALE_INVARIANT | GRADIENT_STEP,
+            reads={"w": "w_t"},  # the question writes ‖w‖ for ‖w^t‖
             answer="v_{t+1} = v_t - eta / norm(w_t)^2 * (I - v_t transpose(v_t)) "
             "grad(l(v_t), v_t) + O(eta^2)",
             answer_share=0.25,
@@ -118,7 +119,7 @@ KEY = key(
             aliases=["Problem 3 (b)", "3(b)", "P3b"],
             notes="w^t is the iterate of gradient descent w^{t+1} = w^t - η∇l(w^t) and v^t = "
             "w^t/‖w^t‖ its direction; equal up to O(η²) as η → 0. ∇l(v^t) is the gradient of "
-            "l at the point v^t. The seed's expansion 1/(‖w‖ + O(η)) ≈ -(1 + ‖w‖ + O(η²))/O(η) "
+            "l at the point v^t; a bare w (as in the question's ‖w‖) is w^t. The seed's expansion 1/(‖w‖ + O(η)) ≈ -(1 + ‖w‖ + O(η²))/O(η) "
             "is wrong; the result is asserted rather than derived.",
         ),
         question(

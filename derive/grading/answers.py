@@ -287,7 +287,10 @@ def _same_name(a: ast.Node, b: ast.Node) -> bool:
         case ast.Pow(base=x, exponent=ex), ast.Pow(base=y, exponent=ey):
             return _same_name(x, y) and ex == ey
     flat_a, flat_b = _flat_name(a), _flat_name(b)
-    return (flat_a is not None and flat_a == flat_b) or a == b  # ∇_u L, σ'(z): as trees
+    if flat_a is not None and flat_a == flat_b:
+        return True
+    element = ast.element_of(a)
+    return (element is not None and element == ast.element_of(b)) or a == b  # ∇_u L: trees
 
 
 def _flat_name(node: ast.Node) -> str | None:

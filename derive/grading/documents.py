@@ -47,6 +47,7 @@ from derive.grading.structured import (
     read_bytes,
 )
 from derive.grading.submission import QuestionAnswer, Submission
+from derive.model import ast
 from derive.parsing.latex_lexer import split_aligned
 
 __all__ = [
@@ -641,7 +642,6 @@ def _wanted(question: Question) -> tuple[list[object], list[tuple[str, object]]]
     """What the key asks for: the quantities, as parsed left-hand sides (`lambda`,
     `hat_y`, `mu_batch`), and the relations' operators with their right-hand sides
     (`rho(w_z) > 1` gives `(">", 1)`)."""
-    from derive.model import ast
     from derive.parsing import parse_expression, parse_statement
 
     wanted: list[object] = []
@@ -694,8 +694,6 @@ def _same_shape(text: str, shapes: list[tuple[str, object]]) -> bool:
 
 
 def _flat(node: object) -> str | None:
-    from derive.model import ast
-
     if isinstance(node, ast.Name):
         return node.name.lower()
     if isinstance(node, ast.Subscript):
@@ -720,8 +718,13 @@ def _about(text: str, wanted: list[object]) -> bool:
         return False
     except RecursionError:
         return False
-    flat = _flat(node)
-    return any(node == w or (flat is not None and flat == _flat(w)) for w in wanted)
+    flat, element = _flat(node), ast.element_of(node)
+    return any(
+        node == w
+        or (flat is not None and flat == _flat(w))
+        or (element is not None and element == ast.element_of(w))  # v^{t+1} for v_{t+1}
+        for w in wanted
+    )
 
 
 def _final_answer(question: Question, reading: _Reading) -> str | None:

@@ -22,6 +22,7 @@ from derive.claim import build_context, distinct_names
 from derive.errors import ParseError
 from derive.model import ast
 from derive.model.types import Context, Decl
+from derive.parsing import parse_expression
 from derive.parsing.declarations import parse_assumption
 
 
@@ -51,15 +52,18 @@ class Question:
     title: str = ""
     notes: str = ""
     sizes: tuple[tuple[str, tuple[int, ...]], ...] = ()  # where general-size steps are proved
-    # what a submission's symbols stand for, where a converted PDF garbled them ("pi": "x")
-    reads: tuple[tuple[str, str], ...] = ()
+    # what a submission's symbols stand for, where a converted PDF garbled them ("pi": "x"),
+    # or where the question's own notation drops an index ("w": "w_t", a tree)
+    reads: tuple[tuple[str, str | ast.Node], ...] = ()
 
     def size_map(self) -> dict[str, tuple[int, ...]] | None:
         return dict(self.sizes) or None
 
     def read(self, node: ast.Node) -> ast.Node:
         """A submission's tree in the key's names."""
-        return ast.renamed(node, dict(self.reads))
+        names = {k: v for k, v in self.reads if isinstance(v, str)}
+        trees = {k: v for k, v in self.reads if not isinstance(v, str)}
+        return ast.substituted(ast.renamed(node, names), trees)
 
 
 @dataclass(frozen=True)
@@ -115,8 +119,14 @@ def question(
         title,
         notes,
         tuple((name, tuple(values)) for name, values in (sizes or {}).items()),
-        tuple((reads or {}).items()),
+        tuple((name, _reading(text)) for name, text in (reads or {}).items()),
     )
+
+
+def _reading(text: str) -> str | ast.Node:
+    """A name stays a name (renamed everywhere); anything else is the tree it stands for."""
+    node = parse_expression(text)
+    return node.name if isinstance(node, ast.Name) else node
 
 
 def _split_assumptions(assume: Iterable[str]) -> tuple[list[str], list[str]]:

@@ -280,3 +280,36 @@ def renamed(root: Node, mapping: Mapping[str, str]) -> Node:
         return replace(item, **fields)
 
     return rebuild(root)  # type: ignore[return-value]
+
+
+def substituted(root: Node, mapping: Mapping[str, Node]) -> Node:
+    """The tree with each plain name in `mapping` replaced by its tree (`‖w‖` read as
+    `‖w_t‖` where a question writes w for the current iterate), except as the base of a
+    superscript (`w^t`, `w^{t+1}` are elements, and stay as written)."""
+    if not mapping:
+        return root
+
+    def rebuild(item: object) -> object:
+        if isinstance(item, tuple):
+            return tuple(rebuild(value) for value in item)
+        if not isinstance(item, Node):
+            return item
+        match item:
+            case Name(name=name) if name in mapping:
+                return mapping[name]
+            case Pow(base=Name(), exponent=exponent) if not isinstance(exponent, Num):
+                return replace(item, exponent=rebuild(exponent))
+        return replace(item, **{key: rebuild(value) for key, value in item.__dict__.items()})
+
+    return rebuild(root)  # type: ignore[return-value]
+
+
+def element_of(node: Node) -> tuple[str, Node] | None:
+    """(base, index) of `v_{t+1}`, and of `v^{t+1}` as a superscript index is written: what a
+    line is about, to find an answer among the lines; not what the node means."""
+    match node:
+        case Subscript(base=base, index=index):
+            return base, index
+        case Pow(base=Name(name=base), exponent=index) if not isinstance(index, Num):
+            return base, index
+    return None
