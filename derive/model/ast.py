@@ -11,7 +11,7 @@ evaluates anything.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
@@ -258,50 +258,54 @@ def names(root: object) -> set[str]:
     return found
 
 
-def renamed(root: Node, mapping: Mapping[str, str]) -> Node:
-    """The tree with names replaced as `mapping` says (`pi` → `x` where a converted PDF
-    lost the x): plain names, constants, subscript bases and called functions."""
-    if not mapping:
-        return root
+def rebuilt(root: Node, change: Callable[[Node, Callable[[object], object]], Node | None]) -> Node:
+    """The tree rebuilt bottom-up; `change(node, rebuild)` returns a node's replacement (it
+    may rebuild the parts it keeps), or None to keep the node with its parts rebuilt."""
 
     def rebuild(item: object) -> object:
         if isinstance(item, tuple):
             return tuple(rebuild(value) for value in item)
         if not isinstance(item, Node):
             return item
-        fields = {key: rebuild(value) for key, value in item.__dict__.items()}
-        match item:
-            case Name(name=name) | Const(name=name) if name in mapping:
-                return Name(mapping[name], item.pos)
-            case Subscript(base=base) if base in mapping:
-                fields["base"] = mapping[base]
-            case Call(func=func) if func in mapping:
-                fields["func"] = mapping[func]
-        return replace(item, **fields)
+        changed = change(item, rebuild)
+        if changed is not None:
+            return changed
+        return replace(item, **{key: rebuild(value) for key, value in item.__dict__.items()})
 
     return rebuild(root)  # type: ignore[return-value]
+
+
+def renamed(root: Node, mapping: Mapping[str, str]) -> Node:
+    """The tree with names replaced as `mapping` says (`pi` → `x` where a converted PDF
+    lost the x): plain names, constants, subscript bases and called functions."""
+
+    def change(node: Node, rebuild: Callable[[object], object]) -> Node | None:
+        match node:
+            case Name(name=name) | Const(name=name) if name in mapping:
+                return Name(mapping[name], node.pos)
+            case Subscript(base=base, index=index) if base in mapping:
+                return replace(node, base=mapping[base], index=rebuild(index))
+            case Call(func=func, args=args) if func in mapping:
+                return replace(node, func=mapping[func], args=rebuild(args))
+        return None
+
+    return rebuilt(root, change) if mapping else root
 
 
 def substituted(root: Node, mapping: Mapping[str, Node]) -> Node:
     """The tree with each plain name in `mapping` replaced by its tree (`‖w‖` read as
     `‖w_t‖` where a question writes w for the current iterate), except as the base of a
     superscript (`w^t`, `w^{t+1}` are elements, and stay as written)."""
-    if not mapping:
-        return root
 
-    def rebuild(item: object) -> object:
-        if isinstance(item, tuple):
-            return tuple(rebuild(value) for value in item)
-        if not isinstance(item, Node):
-            return item
-        match item:
+    def change(node: Node, rebuild: Callable[[object], object]) -> Node | None:
+        match node:
             case Name(name=name) if name in mapping:
                 return mapping[name]
             case Pow(base=Name(), exponent=exponent) if not isinstance(exponent, Num):
-                return replace(item, exponent=rebuild(exponent))
-        return replace(item, **{key: rebuild(value) for key, value in item.__dict__.items()})
+                return replace(node, exponent=rebuild(exponent))
+        return None
 
-    return rebuild(root)  # type: ignore[return-value]
+    return rebuilt(root, change) if mapping else root
 
 
 def element_of(node: Node) -> tuple[str, Node] | None:
