@@ -12,6 +12,7 @@ import sympy as sp
 from derive.claim import statement
 from derive.engine import Settings, decide_cached
 from derive.errors import DeriveError
+from derive.grading.final_answers import same_quantity
 from derive.grading.key import Answer, Question
 from derive.grading.numbers import accepts_decimal, decimal_literal, elements, exact_value
 from derive.grading.results import (
@@ -261,10 +262,10 @@ def _choose(
     show the expected one) of all."""
     if quantities:
         for candidate in reversed(candidates):
-            if any(_same_name(candidate.node.lhs, q) for q in quantities):
+            if any(same_quantity(candidate.node.lhs, q) for q in quantities):
                 return candidate
             if candidate.node.op == "=" and any(
-                _same_name(candidate.node.rhs, q) for q in quantities
+                same_quantity(candidate.node.rhs, q) for q in quantities
             ):
                 swapped = ast.Relation("=", candidate.node.rhs, candidate.node.lhs)
                 return Written(swapped, candidate.text)  # sigma(h_t) = g_t answers g_t
@@ -279,28 +280,6 @@ def _choose(
         if fitting:
             return fitting[-1]
     return candidates[-1] if candidates else None
-
-
-def _same_name(a: ast.Node, b: ast.Node) -> bool:
-    """`\\mu_{batch}` and `mu_batch` name the same quantity (labels, not index nodes)."""
-    match a, b:
-        case ast.Pow(base=x, exponent=ex), ast.Pow(base=y, exponent=ey):
-            return _same_name(x, y) and ex == ey
-    flat_a, flat_b = _flat_name(a), _flat_name(b)
-    if flat_a is not None and flat_a == flat_b:
-        return True
-    element = ast.element_of(a)
-    return (element is not None and element == ast.element_of(b)) or a == b  # ∇_u L: trees
-
-
-def _flat_name(node: ast.Node) -> str | None:
-    r"""`\hat{y}` is the name y_hat; `y_hat` typed is the subscript y_{hat}: one name."""
-    match node:
-        case ast.Name(name=name):
-            return name.lower()
-        case ast.Subscript(base=base, label=label):
-            return f"{base}_{label}".lower().replace("{", "").replace("}", "")
-    return None
 
 
 # which written relations show an expected one: a < b (or a = b) shows a <= b

@@ -69,14 +69,29 @@ def _same_shape(text: str, shapes: list[tuple[str, object]]) -> bool:
     return any(op == want_op and rhs == want_rhs for want_op, want_rhs in shapes)
 
 
+def same_quantity(a: object, b: object) -> bool:
+    """Whether two left sides name one quantity: `\\mu_{batch}` and `mu_batch`, `\\hat{y}`
+    and `y_hat`, `\\sigma^2` and `sigma^2`, `v^{t+1}` written for `v_{t+1}`, or equal trees
+    (∇_u L, σ'(z)). Names, not meanings: it picks lines, the checker decides them."""
+    if a == b:
+        return True
+    match a, b:
+        case ast.Pow(base=x, exponent=ex), ast.Pow(base=y, exponent=ey) if ex == ey:
+            if same_quantity(x, y):
+                return True
+    flat = _flat(a)
+    if flat is not None and flat == _flat(b):
+        return True
+    element = ast.element_of(a) if isinstance(a, ast.Node) else None
+    return element is not None and isinstance(b, ast.Node) and element == ast.element_of(b)
+
+
 def _flat(node: object) -> str | None:
+    """`\\hat{y}` is the name y_hat; `y_hat` typed is the subscript y_{hat}: one name."""
     if isinstance(node, ast.Name):
         return node.name.lower()
     if isinstance(node, ast.Subscript):
         return f"{node.base}_{node.label}".replace("{", "").replace("}", "").lower()
-    if isinstance(node, ast.Pow):
-        base = _flat(node.base)
-        return None if base is None else f"{base}^{node.exponent}"
     return None
 
 
@@ -94,13 +109,7 @@ def about(text: str, wanted: list[object]) -> bool:
         return False
     except RecursionError:
         return False
-    flat, element = _flat(node), ast.element_of(node)
-    return any(
-        node == w
-        or (flat is not None and flat == _flat(w))
-        or (element is not None and element == ast.element_of(w))  # v^{t+1} for v_{t+1}
-        for w in wanted
-    )
+    return any(same_quantity(node, w) for w in wanted)
 
 
 def final_answer(

@@ -51,9 +51,10 @@ def relations(statement: Statement) -> list[ast.Relation]:
 def with_orders(statement: Statement) -> Statement:
     """The statement with its O-terms read (`+ O(η^2)` dropped, the statement decided up
     to that order; `≈` an equation): decided once, before any strategy."""
-    expansion = expand(tuple(parsed(statement)), statement.context, statement.up_to)
-    if expansion.up_to == statement.up_to and expansion.links == tuple(parsed(statement)):
-        return statement
+    links = tuple(parsed(statement))
+    expansion = expand(links, statement.context, statement.up_to)
+    if expansion.links is links and expansion.up_to == statement.up_to:
+        return statement  # no O-term and no ≈: most statements, parsed once here
     if expansion.up_to and not statement.up_to:
         _check_limit_variable(statement, expansion.up_to[0])
     return replace(statement, links=expansion.links, also=(), up_to=expansion.up_to)
