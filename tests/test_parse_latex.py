@@ -575,9 +575,9 @@ def test_seed_regularised_loss() -> None:
         ("a \\Rightarrow b", "implications", 2),
         ("a \\iff b", "implications", 2),
         ("a \\rightarrow b", "implications", 2),
-        ("a + \\cdots + b", "cannot be checked", 4),
-        ("a + \\dots", "cannot be checked", 4),
-        ("a + \\ldots", "cannot be checked", 4),
+        ("a + \\cdots + b", "not indexed", 4),
+        ("a + \\dots", "not written", 4),
+        ("a + \\ldots", "not written", 4),
         ("x + \\foo", "unknown command \\foo", 4),
         ("\\nabla L", "say which variable: \\nabla_w L", 0),
         ("\\sum_i^n x_i", "double bound", 6),  # a bare index takes no upper bound

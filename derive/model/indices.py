@@ -282,6 +282,17 @@ def _absorb(total: ast.Sum, term: ast.Node) -> ast.Sum:
     return replace(total, body=ast.Add((*terms, term), total.pos))
 
 
+def summed_families(root: object, context: Context) -> frozenset[str]:
+    """Undeclared letters the tree sums over an index of (`a` of Σ_i a_i): their `a_1` is
+    the element a[1] of that family too, never a separate name, so `a_1 + a_2 = Σ_{i=1}^2
+    a_i` holds."""
+    return frozenset(
+        node.base
+        for node, scope in _entries(root, frozenset())
+        if context.lookup(node.base) is None and scope & ast.names(node.index)
+    )
+
+
 def _entries(node: object, bound: frozenset[str]) -> list[tuple[ast.Subscript, frozenset[str]]]:
     """Every subscript under `node`, with the summation indices in scope there."""
     return [(n, b) for n, b in _walk_bound(node, bound) if isinstance(n, ast.Subscript)]

@@ -100,6 +100,7 @@ class Lowering(Reading):
         self.held = held  # names whose definitions are not expanded (a derivative's variable)
         self.unfold_floor = dict(unfold_floor or {})  # sequence -> lowest index to unfold to
         self.applied: frozenset[str] = frozenset()  # names the statement applies: σ(z)
+        self.families: frozenset[str] = frozenset()  # undeclared letters it sums over: Σ_i a_i
         self.found = Lowered()
         self.bound: dict[str, sp.Symbol] = {}  # summation indices in scope
         self.held_elements: frozenset[tuple[str, sp.Expr]] = frozenset()
@@ -136,6 +137,7 @@ class Lowering(Reading):
         other.held_elements = self.held_elements | elements
         other.found = self.found
         other.applied = self.applied
+        other.families = self.families
         other.conditions = self.conditions
         other.bound = dict(self.bound)
         return other
@@ -303,7 +305,8 @@ class Lowering(Reading):
         if isinstance(shape, Vector | Matrix) and not recurrence and self._indexes(node):
             return self._component(node, shape)
         mentions_bound = any(name in self.bound for name in ast.names(node.index))
-        if not (is_sequence or recurrence or mentions_bound):
+        family = base in self.families and self.context.lookup(f"{base}_{node.label}") is None
+        if not (is_sequence or recurrence or mentions_bound or family):
             return self._name(ast.Name(f"{base}_{node.label}", node.pos))
         index = self.lower(node.index)
         if isinstance(index, sp.MatrixBase):
@@ -362,6 +365,15 @@ class Lowering(Reading):
                 raise Unsupported("random sequences of vectors")
             n = self._size(element_shape.size)
             return sp.ImmutableMatrix([stem[index, i] for i in range(1, n + 1)])
+        if isinstance(element_shape, Matrix):  # entries of their own: A_1 A_2 ≠ A_2 A_1
+            if isinstance(decl, Random):
+                raise Unsupported("random sequences of matrices")
+            rows, cols = self._size(element_shape.rows), self._size(element_shape.cols)
+            return sp.ImmutableMatrix(
+                rows,
+                cols,
+                lambda i, j: stem[index, i + 1, j + 1],  # type: ignore[arg-type]
+            )
         element = stem[index]
         if isinstance(decl, Random):
             self.found.randoms[element] = self._atom(base, decl.law, f"{base}[{index}]")

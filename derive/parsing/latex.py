@@ -60,6 +60,7 @@ from derive.model.ast import (
     Transpose,
     Variance,
 )
+from derive.parsing.ellipses import Unreadable, folded
 from derive.parsing.latex_lexer import (
     BAR,
     CLOSE,
@@ -117,12 +118,12 @@ REFUSED = {
     "iff": _NOT_STATEMENT,
     "Leftrightarrow": _NOT_STATEMENT,
     "mapsto": _NOT_STATEMENT,
-    "cdots": "... cannot be checked: write the sum with \\sum",
-    "dots": "... cannot be checked: write the sum with \\sum",
-    "ldots": "... cannot be checked: write the sum with \\sum",
+    "cdots": "... between terms that are not written: write the sum with \\sum",
+    "dots": "... between terms that are not written: write the sum with \\sum",
+    "ldots": "... between terms that are not written: write the sum with \\sum",
     "vdots": "... cannot be checked",
     "ddots": "... cannot be checked",
-    "dotsb": "... cannot be checked: write the sum with \\sum",
+    "dotsb": "... between terms that are not written: write the sum with \\sum",
     "dotsc": "... cannot be checked",
     "in": "membership ∈ is a declaration, not an equation",
     "notin": "membership ∉ is a declaration, not an equation",
@@ -161,6 +162,7 @@ REFUSED = {
 for _name in ("tan", "cot", "sec", "csc", "sinh", "cosh", "coth", "arcsin", "arccos", "arctan",
               "lg", "deg", "dim", "gcd", "hom", "ker"):  # fmt: skip
     REFUSED[_name] = f"\\{_name} is not supported"
+_ELLIPSES = ("cdots", "dots", "ldots", "dotsb", "dotsm")
 _BRACES = "braces {...} do not group what the reader sees: use ( )"
 _SETS = "sets like ℝ are declarations, not expressions"
 _RELATION_SYMBOL = {
@@ -279,17 +281,48 @@ class _Parser:
     def expression(self) -> Node:
         pos = self.peek().pos
         terms = [self.signed_term()]
+        dots: list[tuple[int, int]] = []  # (where in terms, column) of each `+ ⋯ +`
         while True:
             token = self.peek()
             if token.kind == OP and token.value in "+-":
                 self.advance()
+                if (length := self.ellipsis_length()) and self.at(OP, token.value, ahead=length):
+                    dots.append((len(terms), self.peek().pos))
+                    self.i += length
+                    continue
                 term = self.signed_term()
                 terms.append(self.make(Neg(term, pos=token.pos)) if token.value == "-" else term)
             elif token.kind == CMD and token.value in ("pm", "mp"):
                 raise self.error(token.pos, REFUSED[token.value])
             else:
                 break
+        terms = self.folded(terms, dots, product=False)
         return terms[0] if len(terms) == 1 else self.make(Add(tuple(terms), pos=pos))
+
+    def ellipsis_length(self) -> int:
+        """How many tokens the dots at the cursor take: `\\cdots`, `\\dots`, `\\ldots`,
+        `…`, or three or more `\\cdot` in a row (as converted PDFs write them); 0 if none."""
+        if self.at(CMD) and self.peek().value in _ELLIPSES:
+            return 1
+        length = 0
+        while self.at(CMD, "cdot", ahead=length):
+            length += 1
+        return length if length >= 3 else 0
+
+    def folded(
+        self, items: list[Node], dots: list[tuple[int, int]], *, product: bool
+    ) -> list[Node]:
+        """`items` with the run around each ellipsis replaced by its sum or product."""
+        for where, column in reversed(dots):
+            if where >= len(items):
+                raise self.error(column, "... ends the expression: the last term is not written")
+            before = items[where - 2] if where >= 2 else None
+            try:
+                run = folded(before, items[where - 1], items[where], product=product, pos=column)
+            except Unreadable as error:
+                raise self.error(column, str(error)) from None
+            items[where - 1 : where + 1] = [self.make(run)]
+        return items
 
     def signs(self) -> list[Token]:
         signs = []
@@ -312,9 +345,17 @@ class _Parser:
     def term(self) -> Node:
         pos = self.peek().pos
         items = [self.factor()]
+        dots: list[tuple[int, int]] = []  # (where in items, column) of each `a_1 ⋯ a_n`
         while True:
             token = self.peek()
-            if (token.kind == OP and token.value == "*") or (
+            if self.product_ellipsis():
+                dots.append((len(items), token.pos))
+                if not self.starts_factor(self.peek()):
+                    raise self.error(
+                        token.pos, "... ends the product: the last factor is not written"
+                    )
+                items.append(self.factor())
+            elif (token.kind == OP and token.value == "*") or (
                 token.kind == CMD and token.value in PRODUCTS
             ):
                 self.advance()
@@ -326,10 +367,12 @@ class _Parser:
                 self.advance()
                 signs = self.signs()
                 right = self.signed(signs, self.factor())
+                items, dots = self.folded(items, dots, product=True), []
                 items = [self.make(Div(self.product(items, pos), right, pos=token.pos))]
             elif token.kind == CMD and token.value in ("odot", "circ"):
                 self.advance()
                 right = self.run(stop_at_functions=False)
+                items, dots = self.folded(items, dots, product=True), []
                 left = self.product(items, pos)
                 items = [self.make(Hadamard(left, right, pos=token.pos))]
             elif self.starts_factor(token):
@@ -342,7 +385,21 @@ class _Parser:
             for item in items:
                 if id(item) in self.braced:
                     raise self.error(_pos(item), _BRACES)
-        return self.product(items, pos)
+        return self.product(self.folded(items, dots, product=True), pos)
+
+    def product_ellipsis(self) -> bool:
+        """Dots between factors, with or without \\cdot around them, consumed; False (and
+        nothing consumed) when the cursor is at none."""
+        start = self.i
+        if self.at(CMD) and self.peek().value in PRODUCTS and not self.ellipsis_length():
+            self.advance()
+        if length := self.ellipsis_length():
+            self.i += length
+            if self.at(CMD) and self.peek().value in PRODUCTS:
+                self.advance()
+            return True
+        self.i = start
+        return False
 
     def starts_factor(self, token: Token) -> bool:
         kind = token.kind

@@ -26,7 +26,7 @@ from derive.limits import LIMITS
 from derive.model import ast
 from derive.model.asymptotics import expand
 from derive.model.functions import is_undefined, sigmoid, softplus
-from derive.model.indices import elaborate
+from derive.model.indices import elaborate, summed_families
 from derive.model.lower import Condition, Identity, Lowered, Lowering, Value
 from derive.model.types import Context, Random, Scalar, Sequence
 from derive.parsing import parse_statement
@@ -124,6 +124,7 @@ def build(
     lowering.applied = frozenset(
         node.func for node in ast.walk((*links, *givens)) if isinstance(node, ast.Call)
     )
+    lowering.families = summed_families((*links, *givens), statement.context)
     lowering.unfold_floor = (
         unfold_to if unfold_to is not None else _unfold_floor(lowering, [*links, *givens])
     )
