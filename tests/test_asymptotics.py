@@ -3,21 +3,15 @@ as η → 0, and whatever that reading cannot vouch for is refused, never proved
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
-from derive.claim import claim
-from derive.engine import Settings, decide
 from derive.parsing import parse_statement
 from derive.verdict import Status, Verdict
 
-SETTINGS = Settings(seed=0, timeout=30)
+Decide = Callable[..., Verdict]
 HOLDS = {Status.PROVED, Status.VERIFIED}
-
-
-def verdict_of(statement: str, **fields: object) -> Verdict:
-    return decide(
-        claim("t/asymptotics/case", "t", source="t", statement=statement, **fields).check, SETTINGS
-    )
 
 
 @pytest.mark.parametrize(
@@ -33,24 +27,24 @@ def verdict_of(statement: str, **fields: object) -> Verdict:
         "sigmoid(eta) = 1/2 + eta/4 + O(eta^3)",
     ],
 )
-def test_equal_up_to_the_order_written_is_proved(statement: str) -> None:
+def test_equal_up_to_the_order_written_is_proved(statement: str, verdict_of: Decide) -> None:
     verdict = verdict_of(statement)
     assert verdict.status in HOLDS, verdict.summary
     assert "up to O(eta" in verdict.summary
 
 
-def test_a_wrong_coefficient_is_refuted_and_named() -> None:
+def test_a_wrong_coefficient_is_refuted_and_named(verdict_of: Decide) -> None:
     verdict = verdict_of("exp(eta) = 1 + eta + 2 eta^2 + O(eta^3)")
     assert verdict.status is Status.REFUTED
     assert "coefficient of eta^2 in left - right is -3/2" in verdict.summary  # 1/2 - 2
 
 
-def test_vector_summands_of_any_shape_are_dropped() -> None:
+def test_vector_summands_of_any_shape_are_dropped(verdict_of: Decide) -> None:
     verdict = verdict_of("exp(eta) u = u + eta u + O(eta^2)", let={"u": "vector(n)"})
     assert verdict.status in HOLDS, verdict.summary
 
 
-def test_a_counterexample_keeps_the_sides_defined() -> None:
+def test_a_counterexample_keeps_the_sides_defined(verdict_of: Decide) -> None:
     # the η⁰ coefficient -x² is defined at x = 1, but there the right side divides by zero
     verdict = verdict_of("x = x (1 - x) + eta / (1 - x) + O(eta)")
     assert verdict.status is Status.REFUTED
@@ -96,13 +90,15 @@ def test_a_counterexample_keeps_the_sides_defined() -> None:
         ("exp(eta) = 1 + O(eta^(1/2))", "O(η^k)"),
     ],
 )
-def test_what_the_reading_cannot_vouch_for_is_refused(statement: str, reason: str) -> None:
+def test_what_the_reading_cannot_vouch_for_is_refused(
+    statement: str, reason: str, verdict_of: Decide
+) -> None:
     verdict = verdict_of(statement)
     assert verdict.status is Status.ERROR, verdict.summary
     assert reason in verdict.reason
 
 
-def test_a_declared_O_keeps_its_meaning() -> None:
+def test_a_declared_O_keeps_its_meaning(verdict_of: Decide) -> None:
     verdict = verdict_of("O(x) = O(x)", let={"O": "function"})
     assert verdict.status is Status.PROVED
     assert "up to" not in verdict.summary
@@ -122,7 +118,9 @@ def test_latex_reads_approx_and_mathcal_O() -> None:
         (r"\nabla f(u) = \nabla_u f(u)", Status.PROVED),
     ],
 )
-def test_a_derivative_at_a_point_written_as_an_expression(statement: str, status: Status) -> None:
+def test_a_derivative_at_a_point_written_as_an_expression(
+    statement: str, status: Status, verdict_of: Decide
+) -> None:
     verdict = verdict_of(statement, let={"u": "vector(n)", "f": "function"})
     assert verdict.status is status, verdict.summary
 
@@ -135,20 +133,22 @@ def test_a_derivative_at_a_point_written_as_an_expression(statement: str, status
         ({"assume": ["eta > 1"]}, "outside its domain"),
     ],
 )
-def test_eta_must_be_a_free_variable_that_reaches_zero(fields: dict, reason: str) -> None:
+def test_eta_must_be_a_free_variable_that_reaches_zero(
+    fields: dict, reason: str, verdict_of: Decide
+) -> None:
     verdict = verdict_of("x^2 = 1 + 2 eta + O(eta^2)", **fields)
     assert verdict.status is Status.ERROR, verdict.summary
     assert reason in verdict.reason
 
 
-def test_nabla_of_a_call_is_the_gradient_at_its_argument_only() -> None:
+def test_nabla_of_a_call_is_the_gradient_at_its_argument_only(verdict_of: Decide) -> None:
     # f(z) := z^T x also depends on x: ∇f(x) is the gradient in z, taken at z = x
     fields = {"let": {"x": "vector(n)", "z": "vector(n)"}, "where": {"f(z)": "transpose(z) x"}}
     assert verdict_of(r"\nabla f(x) = x", **fields).status is Status.PROVED
     assert verdict_of(r"\nabla_x f(x) = 2 x", **fields).status is Status.PROVED
 
 
-def test_a_hypothesis_through_a_definition_still_ties_eta() -> None:
+def test_a_hypothesis_through_a_definition_still_ties_eta(verdict_of: Decide) -> None:
     verdict = verdict_of("x = 1 + O(eta)", where={"h": "x + eta"}, given=["h = 1"])
     assert verdict.status is Status.ERROR
     assert "hypotheses about eta" in verdict.reason
@@ -161,7 +161,9 @@ def test_a_hypothesis_through_a_definition_still_ties_eta() -> None:
         ("norm(u)^2 + n = transpose(u) u + O(n)", {"let": {"u": "vector(n)"}}),
     ],
 )
-def test_a_size_or_an_index_is_no_variable_going_to_zero(statement: str, fields: dict) -> None:
+def test_a_size_or_an_index_is_no_variable_going_to_zero(
+    statement: str, fields: dict, verdict_of: Decide
+) -> None:
     verdict = verdict_of(statement, **fields)
     assert verdict.status is Status.ERROR
     assert "a size or an index" in verdict.reason

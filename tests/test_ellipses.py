@@ -4,24 +4,18 @@ the reason when they do not; a product of matrices keeps its order."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
-from derive.claim import claim
-from derive.engine import Settings, decide
 from derive.errors import ParseError
 from derive.model import ast
 from derive.parsing.latex import parse_latex
 from derive.verdict import Status, Verdict
 
-SETTINGS = Settings(seed=0, timeout=30)
+Decide = Callable[..., Verdict]
 HOLDS = {Status.PROVED, Status.VERIFIED}
 COUNT = {"n": "positive integer"}
-
-
-def verdict_of(statement: str, **fields: object) -> Verdict:
-    return decide(
-        claim("t/ellipses/case", "t", source="t", statement=statement, **fields).check, SETTINGS
-    )
 
 
 def the_run(text: str) -> ast.Sum:
@@ -44,7 +38,7 @@ def the_run(text: str) -> ast.Sum:
         r"\sum_{i=1}^{n} a_i = a_n + \dots + a_1",  # counting down
     ],
 )
-def test_a_run_equal_to_its_sum_holds(statement: str) -> None:
+def test_a_run_equal_to_its_sum_holds(statement: str, verdict_of: Decide) -> None:
     verdict = verdict_of(statement, assume=["n positive integer"])
     assert verdict.status in HOLDS, verdict.summary
 
@@ -57,12 +51,12 @@ def test_a_run_equal_to_its_sum_holds(statement: str) -> None:
         r"a_1 a_2 \cdots a_n = a_1^n",
     ],
 )
-def test_a_wrong_closed_form_is_refuted(statement: str) -> None:
+def test_a_wrong_closed_form_is_refuted(statement: str, verdict_of: Decide) -> None:
     verdict = verdict_of(statement, assume=["n positive integer"])
     assert verdict.status is Status.REFUTED, verdict.summary
 
 
-def test_a_product_of_matrices_keeps_the_order_written() -> None:
+def test_a_product_of_matrices_keeps_the_order_written(verdict_of: Decide) -> None:
     matrices = {"A": "sequence of matrix(2, 2)"}
     down = verdict_of(r"A_3 A_2 A_1 = A_3 \cdots A_1", let=matrices)
     assert down.status in HOLDS, down.summary

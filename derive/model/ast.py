@@ -178,6 +178,16 @@ class Extremum(Node):
 
 
 @dataclass(frozen=True)
+class Limit(Node):
+    """`lim_{var → point} body`, two-sided at a finite point (`derive.model.limits`)."""
+
+    body: Node
+    var: str
+    point: Node
+    pos: int = _pos()
+
+
+@dataclass(frozen=True)
 class Derivative(Node):
     """`d/dvar expr` (or partial), `order` times."""
 

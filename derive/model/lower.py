@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import difflib
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 import sympy as sp
@@ -29,6 +29,7 @@ from derive.model.functions import (
     OperatorNorm,
     undefined,
 )
+from derive.model.limits import limit_at_zero
 from derive.model.reading import Reading, means_transpose, name_node
 from derive.model.types import (
     REAL,
@@ -70,9 +71,11 @@ IDENTITY = Identity()
 @dataclass(frozen=True)
 class Condition:
     """`argument >= 0`: where a square root or a logarithm is real (log 0 and 1/0 are
-    not "not real" but undefined: such a point says nothing)."""
+    not "not real" but undefined: such a point says nothing). `limit`: where a limit
+    exists, written -c² >= 0 for the coefficient c that must vanish (`model.limits`)."""
 
     argument: sp.Expr
+    limit: bool = False
 
 
 @dataclass
@@ -682,6 +685,30 @@ class Lowering(Reading):
         return _map(body, lambda e: kind(e, (index, lower, upper)))
 
     # -- calculus -----------------------------------------------------------------------
+
+    def _limit(self, node: ast.Limit) -> Value:
+        """The value at the point of the body's Taylor expansion; where a coefficient
+        below it does not vanish the limit does not exist, and the side is no number."""
+        point = self.lower(node.point)
+        if isinstance(point, sp.MatrixBase) or point.has(sp.oo, -sp.oo, sp.zoo):
+            raise Unsupported(f"the limit in {node.var}: only limits at a finite number are read")
+        step = sp.Dummy(node.var, real=True)
+        start = len(self.conditions)
+        body = self.bind({node.var: point + step}).lower(node.body)
+        # a root or logarithm in the body is real near the point (the expansion has checked
+        # that its argument is positive there): what is left of its condition is at the point
+        inner = self.conditions[start:]
+        if any(c.limit and c.argument.has(step) for c in inner):
+            raise Unsupported(f"a limit inside the limit in {node.var} is not read")
+        at_point = [replace(c, argument=c.argument.subs(step, 0)) for c in inner]
+        self.conditions[start:] = [c for c in at_point if c.argument.is_nonnegative is not True]
+
+        def one(entry: sp.Expr) -> sp.Expr:
+            value, must_vanish = limit_at_zero(entry, step, node.var)
+            self.conditions.extend(Condition(-(c**2), limit=True) for c in must_vanish)
+            return value
+
+        return _map(body, one)
 
     def _extremum(self, node: ast.Extremum) -> Value:
         raise Unsupported(

@@ -28,8 +28,9 @@ name or a function.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from fractions import Fraction
 from typing import TypeVar
 
@@ -47,6 +48,7 @@ from derive.model.ast import (
     Extremum,
     Gradient,
     Hadamard,
+    Limit,
     Mul,
     Name,
     Neg,
@@ -59,6 +61,7 @@ from derive.model.ast import (
     Sum,
     Transpose,
     Variance,
+    rebuilt,
 )
 from derive.parsing.ellipses import Unreadable, folded
 from derive.parsing.latex_lexer import (
@@ -135,7 +138,6 @@ REFUSED = {
     "int": "integrals are not supported",
     "iint": "integrals are not supported",
     "oint": "integrals are not supported",
-    "lim": "limits cannot be checked",
     "liminf": "limits cannot be checked",
     "limsup": "limits cannot be checked",
     "sup": "a supremum cannot be checked",
@@ -162,6 +164,7 @@ REFUSED = {
 for _name in ("tan", "cot", "sec", "csc", "sinh", "cosh", "coth", "arcsin", "arccos", "arctan",
               "lg", "deg", "dim", "gcd", "hom", "ker"):  # fmt: skip
     REFUSED[_name] = f"\\{_name} is not supported"
+_ARROWS = ("to", "rightarrow", "longrightarrow")
 _ELLIPSES = ("cdots", "dots", "ldots", "dotsb", "dotsm")
 _BRACES = "braces {...} do not group what the reader sees: use ( )"
 _SETS = "sets like ℝ are declarations, not expressions"
@@ -562,6 +565,8 @@ class _Parser:
             return self.accent(token, ACCENTS[name]), None
         if name in ("sum", "prod"):
             return self.big_operator(token, product=name == "prod"), None
+        if name == "lim":
+            return self.limit(token), None
         if name == "nabla":
             return self.gradient(token), None
         if name == "partial":
@@ -1037,6 +1042,40 @@ class _Parser:
             body = self.run(stop_at_functions=True)
         return self.make(Extremum(name, index.name, body, pos=token.pos))
 
+    def limit(self, token: Token) -> Node:
+        """`\\lim_{h \\to 0} body`, the body being the term that follows, as for \\sum. An
+        increment `\\lim_{\\Delta w \\to 0}` is one variable: its Δ w in the body is that name."""
+        usage = "give the variable and the point: \\lim_{h \\to 0}"
+        if not self.at(OP, "_"):
+            raise self.error(token.pos, usage)
+        brace = self.toks[self.i + 1]
+        if brace.kind != LBRACE or brace.match < 0:
+            raise self.error(brace.pos, usage)
+        inner = self.toks[self.i + 2 : brace.match]
+        arrow = next((k for k, t in enumerate(inner) if t.kind == CMD and t.value in _ARROWS), -1)
+        written = [t.value for t in inner[:arrow]]
+        if arrow == 1 and inner[0].kind in (LETTER, NAME):
+            var, increment = written[0], None
+        elif arrow == 2 and written[0] == "Delta" and inner[1].kind == LETTER:
+            var, increment = f"Delta_{written[1]}", written[1]
+        else:
+            raise self.error(brace.pos, usage)
+        after = inner[arrow + 1 :]
+        if any(t.kind == OP and t.value == "^" for t in after):
+            raise self.error(inner[arrow].pos, "one-sided limits are not checked")
+        self.i += 2 + arrow + 1
+        with self.nested(token.pos):
+            point = self.expression()
+            if self.i != brace.match:
+                raise self.error(self.peek().pos, usage)
+            self.advance()
+            if not self.starts_factor(self.peek()) and not self.at(OP, "-"):
+                raise self.error(self.peek().pos, "missing expression after \\lim")
+            body = self.signed_term()
+        if increment is not None:
+            body = _increments_named(body, increment, var)
+        return self.make(Limit(body, var, point, pos=token.pos))
+
     def big_operator(self, token: Token, *, product: bool) -> Node:
         """\\sum_{i=1}^{n} body and \\prod; the body is the term that follows. A bare
         `\\sum_i`, `\\sum_{ij}` or `\\sum_{i,j}` leaves its range to elaboration, which
@@ -1243,6 +1282,23 @@ class _Parser:
         if not (isinstance(value, Num) and value.value.denominator == 1 and 1 <= value.value <= 9):
             raise self.error(mark.pos, "the order of a derivative must be a small whole number")
         return int(value.value)
+
+
+def _increments_named(body: Node, letter: str, name: str) -> Node:
+    """`Δ w` (the factors Δ and w side by side) as the one name of an increment."""
+
+    def change(node: Node, rebuild: Callable[[object], object]) -> Node | None:
+        if not isinstance(node, Mul):
+            return None
+        factors: list[Node] = []
+        for factor in node.factors:
+            if factor == Name(letter) and factors and factors[-1] == Name("Delta"):
+                factors[-1] = Name(name, pos=_pos(factor))
+            else:
+                factors.append(rebuild(factor))  # type: ignore[arg-type]
+        return factors[0] if len(factors) == 1 else replace(node, factors=tuple(factors))
+
+    return rebuilt(body, change)
 
 
 def _parse(text: str, *, expression_only: bool) -> Node:

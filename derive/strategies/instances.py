@@ -25,9 +25,9 @@ from derive.errors import (
 from derive.limits import LIMITS
 from derive.model import ast
 from derive.model.asymptotics import expand
-from derive.model.functions import is_undefined, sigmoid, softplus
 from derive.model.indices import elaborate, summed_families
 from derive.model.lower import Condition, Identity, Lowered, Lowering, Value
+from derive.model.smooth import smooth_at_zero
 from derive.model.types import Context, Random, Scalar, Sequence
 from derive.parsing import parse_statement
 from derive.strategies.numeric import Pair, Problem, pairs_of
@@ -386,7 +386,10 @@ def with_series(instance: Instance, statement: Statement) -> Instance:
     try:
         for pair in instance.pairs:
             difference = pair.lhs - pair.rhs
-            guards.update(_require_smooth(difference, eta, name))
+            refusal = (
+                f"up to O({name}^k) needs sides that are smooth at {name} = 0; {{atom}} may not be"
+            )
+            guards.update(smooth_at_zero(difference, eta, refusal))
             domains = [
                 tuple(Condition(c.argument.subs(eta, 0)) for c in side)
                 for side in (pair.lhs_domain, pair.rhs_domain)
@@ -410,50 +413,6 @@ def with_series(instance: Instance, statement: Statement) -> Instance:
     instance.pairs = pairs
     instance.given = [*instance.given, *(Pair("!=", g, sp.S.Zero) for g in sorted(guards, key=str))]
     return instance
-
-
-def _require_smooth(difference: sp.Expr, eta: sp.Symbol, name: str) -> set[sp.Expr]:
-    """Refuse what may not be smooth at eta = 0 (see `with_series`); return the
-    denominators without eta, which a counterexample must keep nonzero. An argument with
-    eta that vanishes at eta = 0 only where one of those does (‖w - eta g‖ beside h(w/‖w‖))
-    is as good as positive: there the side is undefined anyway."""
-    outside = {
-        atom.base
-        for atom in difference.atoms(sp.Pow)
-        if atom.exp.is_negative and not atom.base.is_number and not atom.base.has(eta)
-    }
-    for atom in difference.atoms(sp.Function, sp.Pow, sp.Max, sp.Min):
-        if not atom.has(eta) or isinstance(atom, _SMOOTH) or is_undefined(atom):
-            continue  # undefined functions (L, σ) are differentiable, as everywhere
-        if isinstance(atom, sp.Pow) and atom.exp.is_Integer and atom.exp.is_nonnegative:
-            continue  # a polynomial in eta
-        if isinstance(atom, sp.Pow) and atom.exp.is_Integer:
-            at_zero, needed = atom.base.subs(eta, 0), "is_nonzero"  # a denominator
-        elif isinstance(atom, sp.Pow | sp.log):
-            base = atom.base if isinstance(atom, sp.Pow) else atom.args[0]
-            at_zero, needed = base.subs(eta, 0), "is_positive"
-        else:
-            raise _not_smooth(name, atom)
-        if getattr(at_zero, needed) is True or (
-            at_zero.is_nonnegative and _vanishes_with(at_zero, outside)
-        ):
-            continue
-        raise _not_smooth(name, atom)
-    return outside
-
-
-def _vanishes_with(value: sp.Expr, denominators: set[sp.Expr]) -> bool:
-    """value is one of the denominators, or its square (w^2 beside |w|)."""
-    return any(value == d or sp.sqrt(value) == d or value == d**2 for d in denominators)
-
-
-def _not_smooth(name: str, atom: sp.Expr) -> Unsupported:
-    return Unsupported(
-        f"up to O({name}^k) needs sides that are smooth at {name} = 0; {atom} may not be"
-    )
-
-
-_SMOOTH = (sp.exp, sp.sin, sp.cos, sp.sinh, sp.cosh, sp.tanh, sp.erf, sigmoid, softplus)
 
 
 def checked_sizes(grid: list[dict[str, int]], instances: Instances) -> tuple[str, ...]:

@@ -187,8 +187,14 @@ def _domain_mismatch(
     defined = lhs if lhs is not None else rhs
     if defined is None or _undefined(defined) or pair.op == "!=":
         return OUTSIDE
-    text = {True: _show(defined), False: "not a real number"}
-    return Failure(point, pair, text[lhs is not None], text[rhs is not None], "exact (domain)")
+    shown = [
+        _show(defined)
+        if value is not None
+        else "not a real number"
+        + (" (or a limit in it does not exist)" if any(c.limit for c in pair.domain(side)) else "")
+        for side, value in enumerate((lhs, rhs))
+    ]
+    return Failure(point, pair, shown[0], shown[1], "exact (domain)")
 
 
 def _undefined(value: sp.Expr) -> bool:
