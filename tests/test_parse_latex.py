@@ -749,3 +749,9 @@ def test_a_bare_sum_leaves_its_range_to_elaboration(text: str, indices: list[str
         found.append(node.var)
         node = node.body
     assert found == indices
+
+
+@pytest.mark.parametrize("text", [r"f(x) \nleq g(x)", "f(x) ≰ g(x)", r"a \ngeq b", "a ≱ b"])
+def test_a_negated_inequality_is_refused_with_its_two_readings(text: str) -> None:
+    with pytest.raises(ParseError, match="two readings"):
+        P(text)

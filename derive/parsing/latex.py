@@ -103,6 +103,10 @@ PRODUCTS = {"cdot", "times", "ast"}
 INFIX = PRODUCTS | {"div", "odot", "circ", "\\"}
 
 _NOT_STATEMENT = "implications are not statements derive can check: give each side its own line"
+_NEGATED = (
+    "a negated inequality such as ≰ has two readings (not always ≤, or always >): "
+    "write > for the second, or the counterexample for the first"
+)
 REFUSED = {
     "pm": "ambiguous ±: write the two cases separately",
     "mp": "ambiguous ∓: write the two cases separately",
@@ -128,6 +132,12 @@ REFUSED = {
     "ddots": "... cannot be checked",
     "dotsb": "... between terms that are not written: write the sum with \\sum",
     "dotsc": "... cannot be checked",
+    "nleq": _NEGATED,
+    "ngeq": _NEGATED,
+    "nless": _NEGATED,
+    "ngtr": _NEGATED,
+    "nleqslant": _NEGATED,
+    "ngeqslant": _NEGATED,
     "in": "membership ∈ is a declaration, not an equation",
     "notin": "membership ∉ is a declaration, not an equation",
     "subset": "set relations are not equations",

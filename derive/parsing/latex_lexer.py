@@ -103,6 +103,7 @@ UNICODE = {
     "≈": (REL, "≈"), "→": (CMD, "to"), "⇒": (CMD, "implies"), "⟹": (CMD, "implies"),
     "⇔": (CMD, "iff"), "←": (CMD, "leftarrow"), "…": (CMD, "ldots"), "⋯": (CMD, "cdots"),
     "±": (CMD, "pm"), "∓": (CMD, "mp"), "⊤": (CMD, "top"), "∈": (CMD, "in"),
+    "≰": (CMD, "nleq"), "≱": (CMD, "ngeq"),
     "∼": (CMD, "sim"), "∝": (CMD, "propto"), "∀": (CMD, "forall"), "∃": (CMD, "exists"),
     "∫": (CMD, "int"), "⊗": (CMD, "otimes"), "‖": (BAR, "||"), "ℓ": (NAME, "ell"),
     "∆": (NAME, "Delta"), "⟨": (CMD, "langle"), "⟩": (CMD, "rangle"),
