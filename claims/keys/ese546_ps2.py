@@ -5,7 +5,7 @@ The problem set prints no points; these weigh the work each part asks for. Parts
 not part of this key.
 """
 
-from derive.grading.key import key, question
+from derive.grading.key import Answer, key, question
 
 FACTORS = {
     "X": "matrix(m, n)",
@@ -13,6 +13,10 @@ FACTORS = {
     "Sigma": "matrix(r, r)",
     "V": "matrix(n, r)",
 }
+
+# Problem 2: the factorization loss f(A, B) = ‖X - AB‖_F² and its parameters.
+PARAMETERS = {"A": "matrix(m, r)", "B": "matrix(r, n)"}
+LOSS = {"f(A, B)": "norm(X - A B, F)^2"}
 
 # Problem 3: a scale-invariant loss is l(w) = h(w/‖w‖) with h = l on the unit sphere, an
 # arbitrary smooth function: every such l, and only those.
@@ -49,13 +53,8 @@ KEY = key(
             "2a",
             2,
             title="f(A, B) = ‖X - AB‖_F² is not convex",
-            let={
-                "X": "matrix(m, n)",
-                "A": "matrix(m, r)",
-                "A_prime": "matrix(m, r)",
-                "B": "matrix(r, n)",
-            },
-            where={"f(A, B)": "norm(X - A B, F)^2"},
+            let={"X": "matrix(m, n)", "A_prime": "matrix(m, r)"} | PARAMETERS,
+            where=LOSS,
             assume=["0 <= theta <= 1"],
             shows="ese546/factorization/nonconvex",
             aliases=["Problem 2 (a)", "2(a)", "P2a"],
@@ -68,14 +67,19 @@ KEY = key(
             "2b",
             3,
             title="The global optimum from the SVD: A* = U_r, B* = Σ_r V_rᵀ",
-            let=FACTORS,
+            let=FACTORS | PARAMETERS | {"A_star": "matrix(m, r)", "B_star": "matrix(r, n)"},
+            where=LOSS,
+            answer=[
+                Answer("A_star = U", "A_star"),
+                Answer("B_star = Sigma transpose(V)", "B_star"),
+            ],
             shows="ese546/factorization/svd-optimum",
             aliases=["Problem 2 (b)", "2(b)", "P2b"],
             notes="With X = UΣVᵀ, A* = U_r and B* = Σ_r V_rᵀ (r leading singular triples) "
-            "attain the minimum Σ_{i>r} σ_i² (Eckart–Young). The answer names factors of an "
-            "SVD, which no context can compute symbolically, so it is not checked as a final "
-            "answer; `A* = U` and `B* = ΣVᵀ` read as definitions. The seed takes the SVD of "
-            "a rank-r Y instead of X, a notational slip with U, V truncated to r columns.",
+            "attain the minimum Σ_{i>r} σ_i² (Eckart–Young). U, Σ and V here are those r "
+            "leading factors (U is m×r): the answer is compared in these letters, as the "
+            "SVD itself is no symbolic computation. The seed takes the SVD of a rank-r Y "
+            "instead of X, a notational slip with U, V truncated to r columns.",
         ),
         question(
             "2c",

@@ -178,6 +178,15 @@ class Extremum(Node):
 
 
 @dataclass(frozen=True)
+class Cases(Node):
+    """`\\begin{cases} v_1 & c_1 \\\\ v_2 & \\text{otherwise} \\end{cases}`: each branch a
+    value and the relation (or chain) under which it holds; None for "otherwise"."""
+
+    branches: tuple[tuple[Node, Node | None], ...]
+    pos: int = _pos()
+
+
+@dataclass(frozen=True)
 class Limit(Node):
     """`lim_{var → point} body`, two-sided at a finite point (`derive.model.limits`)."""
 

@@ -87,6 +87,16 @@ class Lowered:
     functions: dict[str, int] = field(default_factory=dict)  # undefined name -> arity
 
 
+_CONDITIONS = {
+    "=": sp.Eq,
+    "!=": sp.Ne,
+    "<": sp.Lt,
+    "<=": sp.Le,
+    ">": sp.Gt,
+    ">=": sp.Ge,
+}
+
+
 class Lowering(Reading):
     """Lowers nodes of one statement at one size assignment (`sizes`, e.g. {"n": 3})."""
 
@@ -685,6 +695,38 @@ class Lowering(Reading):
         return _map(body, lambda e: kind(e, (index, lower, upper)))
 
     # -- calculus -----------------------------------------------------------------------
+
+    def _cases(self, node: ast.Cases) -> Value:
+        """A Piecewise of scalar branches; conditions that could hold together (x ≥ 0 and
+        x ≤ 0) are refused, as the value there would be a guess. Without "otherwise", a
+        point no condition covers is outside the statement."""
+        branches: list[tuple[sp.Expr, sp.Basic]] = []
+        for value_node, condition_node in node.branches:
+            value = self.lower(value_node)
+            if isinstance(value, sp.MatrixBase):
+                raise Unsupported("cases whose values are vectors or matrices")
+            condition = sp.true if condition_node is None else self._condition(condition_node)
+            for _, earlier in branches:
+                if condition_node is not None and sp.And(earlier, condition).simplify() != sp.false:
+                    raise Unsupported(
+                        f"the cases {earlier} and {condition} may hold together: "
+                        "say which value holds where both do"
+                    )
+            branches.append((value, condition))
+        return sp.Piecewise(*branches)
+
+    def _condition(self, node: ast.Node) -> sp.Basic:
+        links = node.links if isinstance(node, ast.Chain) else (node,)
+        relations = []
+        for link in links:
+            assert isinstance(link, ast.Relation)
+            if link.op not in _CONDITIONS:
+                raise Unsupported(f"a case's condition with {link.op}")
+            left, right = self.lower(link.lhs), self.lower(link.rhs)
+            if isinstance(left, sp.MatrixBase) or isinstance(right, sp.MatrixBase):
+                raise Unsupported("a case's condition must compare numbers")
+            relations.append(_CONDITIONS[link.op](left, right))
+        return sp.And(*relations)
 
     def _limit(self, node: ast.Limit) -> Value:
         """The value at the point of the body's Taylor expansion; where a coefficient

@@ -40,6 +40,7 @@ from derive.model.ast import (
     Abs,
     Add,
     Call,
+    Cases,
     Chain,
     Const,
     Derivative,
@@ -79,11 +80,13 @@ from derive.parsing.latex_lexer import (
     REL,
     WORD,
     Token,
+    cases_block,
     check_length,
     has_environment,
     split_aligned,
     strip_delimiters,
     tokenize,
+    top_spans,
 )
 from derive.vocabulary import ARITY, LATEX_COMMANDS, LATEX_WORDS, NORM_KINDS
 
@@ -174,6 +177,14 @@ REFUSED = {
 for _name in ("tan", "cot", "sec", "csc", "sinh", "cosh", "coth", "arcsin", "arccos", "arctan",
               "lg", "deg", "dim", "gcd", "hom", "ker"):  # fmt: skip
     REFUSED[_name] = f"\\{_name} is not supported"
+_ROW = re.compile(r"\\\\(?:\[[^\]]*\])?")
+_CELL = re.compile(r"&")
+_OTHERWISE = re.compile(
+    r"\s*,?\s*(?:\\(?:text|mathrm|textrm|mbox)\s*\{\s*)?(?:otherwise|else)\s*[.,]?\s*\}?\s*[.,]?\s*"
+)
+_IF = re.compile(
+    r"\s*,?\s*(?:\\(?:text|mathrm|textrm|mbox)\s*\{\s*(?:if|for|when)\s*\}|(?:if|for|when)\b)"
+)
 _ARROWS = ("to", "rightarrow", "longrightarrow")
 _ELLIPSES = ("cdots", "dots", "ldots", "dotsb", "dotsm")
 _BRACES = "braces {...} do not group what the reader sees: use ( )"
@@ -577,6 +588,8 @@ class _Parser:
             return self.big_operator(token, product=name == "prod"), None
         if name == "lim":
             return self.limit(token), None
+        if name == "cases":
+            return self.cases(token), None
         if name == "nabla":
             return self.gradient(token), None
         if name == "partial":
@@ -1051,6 +1064,44 @@ class _Parser:
                 raise self.error(self.peek().pos, f"missing expression after \\{name}")
             body = self.run(stop_at_functions=True)
         return self.make(Extremum(name, index.name, body, pos=token.pos))
+
+    def cases(self, token: Token) -> Node:
+        """The rows of a cases block, `value & condition` each: the condition a relation or
+        chain, after an optional "if"/"for"; "otherwise" or "else" is the remaining case."""
+        rows_start, rows_end, _ = cases_block(self.text, token.pos, token.end)  # type: ignore[misc]
+        branches: list[tuple[Node, Node | None]] = []
+        with self.nested(token.pos):
+            for start, end in top_spans(self.text, rows_start, rows_end, _ROW):
+                if not self.text[start:end].strip():
+                    continue
+                cells = top_spans(self.text, start, end, _CELL)
+                if len(cells) != 2:
+                    raise self.error(start, "write each case as value & condition")
+                (a, b), (c, d) = cells
+                value = self.part(a, b, statement=False)
+                condition = self.text[c:d]
+                if _OTHERWISE.fullmatch(condition):
+                    branches.append((value, None))
+                    continue
+                words = _IF.match(condition)
+                branches.append((value, self.part(c + (words.end() if words else 0), d)))
+        if not branches:
+            raise self.error(token.pos, "empty cases")
+        if any(condition is None for _, condition in branches[:-1]):
+            raise self.error(token.pos, '"otherwise" must be the last case')
+        return self.make(Cases(tuple(branches), pos=token.pos))
+
+    def part(self, start: int, end: int, *, statement: bool = True) -> Node:
+        """The expression (or relation) written in text[start:end], parsed on its own."""
+        inner = _Parser(self.text, tokenize(self.text, start, end))
+        inner.depth = self.depth
+        if inner.at(END):
+            raise self.error(start, "an empty part of a case")
+        node = inner.statement() if statement else inner.expression()
+        if statement and not isinstance(node, Relation | Chain):
+            raise self.error(start, "a case's condition must be a relation such as x > 0")
+        inner.finish()
+        return node
 
     def limit(self, token: Token) -> Node:
         """`\\lim_{h \\to 0} body`, the body being the term that follows, as for \\sum. An

@@ -306,6 +306,10 @@ class _Lexer:
     def named_command(self, name: str, start: int) -> bool:
         """Emit the tokens of command `name` whose backslash is at `start`."""
         end = self.i
+        if name == "begin" and (block := cases_block(self.text, start, self.end)):
+            self.emit(CMD, "cases", start, block[2])  # its rows are read by the parser
+            self.i = block[2]
+            return False
         if self.quad >= 0 and name in ANNOTATIONS:  # `... \quad \triangleright Affine`
             self.i, self.quad = self.end, -1  # a margin note: the statement ended at \quad
             return False
@@ -463,6 +467,23 @@ _BREAK = re.compile(r"\\\\\*?(?:\s*\[[^\]\n]{0,20}\])?")
 _TEXT_ALONE = re.compile(r"\\(?:nonumber|notag)\b|\\label\{[^{}]*\}|\\tag\*?\{[^{}]*\}")
 
 
+_CASES = re.compile(r"\\(begin|end)\s*\{(d?cases)\}")
+
+
+def cases_block(text: str, start: int, end: int) -> tuple[int, int, int] | None:
+    """(where the rows start, where they end, where the block ends) of the
+    `\\begin{cases} ... \\end{cases}` at `start`, nested ones inside; None if there is none."""
+    opening = _CASES.match(text, start, end)
+    if opening is None or opening.group(1) != "begin":
+        return None
+    depth = 0
+    for mark in _CASES.finditer(text, start, end):
+        depth += 1 if mark.group(1) == "begin" else -1
+        if depth == 0:
+            return opening.end(), mark.start(), mark.end()
+    raise ParseError(text, start, "\\begin{cases} without \\end{cases}")
+
+
 def has_environment(text: str) -> bool:
     """True when the text holds a multi-line environment such as aligned."""
     return _BEGIN.search(text) is not None
@@ -470,35 +491,49 @@ def has_environment(text: str) -> bool:
 
 def _split_top(body: str, separator: re.Pattern[str]) -> list[str]:
     """Split at `separator` where it is outside braces and nested environments."""
-    pieces, depth, last, i = [], 0, 0, 0
-    while i < len(body):
-        c = body[i]
+    return [body[a:b] for a, b in top_spans(body, 0, len(body), separator)]
+
+
+def top_spans(text: str, start: int, end: int, separator: re.Pattern[str]) -> list[tuple[int, int]]:
+    """The spans of text[start:end] between matches of `separator` outside braces and
+    nested environments."""
+    spans, depth, last, i = [], 0, start, start
+    while i < end:
+        c = text[i]
         if c == "{":
             depth += 1
         elif c == "}":
             depth = max(0, depth - 1)
-        elif c == "\\":
-            if body.startswith("\\begin", i):
-                depth += 1
-            elif body.startswith("\\end", i):
-                depth = max(0, depth - 1)
-            match = separator.match(body, i)
-            if depth == 0 and match:
-                pieces.append(body[last:i])
-                last = i = match.end()
-                continue
-            if body.startswith("\\\\", i) or body[i + 1 : i + 2] in "{}":
-                i += 1
+        elif c == "\\" and text.startswith("\\begin", i):
+            depth += 1
+        elif c == "\\" and text.startswith("\\end", i):
+            depth = max(0, depth - 1)
+        match = separator.match(text, i, end) if depth == 0 else None
+        if match and match.end() > i:
+            spans.append((last, i))
+            last = i = match.end()
+            continue
+        if c == "\\" and (text.startswith("\\\\", i) or text[i + 1 : i + 2] in "{}&"):
+            i += 1
         i += 1
-    pieces.append(body[last:])
-    return pieces
+    spans.append((last, end))
+    return spans
 
 
 def _remove_alignment(line: str) -> str:
-    """Drop `&` markers (not `\\&`) and labels, and trim."""
+    """Drop `&` markers (not `\\&`, nor those of a cases block) and labels, and trim."""
     line = _TEXT_ALONE.sub(" ", line)
-    line = re.sub(r"(?<!\\)&", "", line)
-    return line.strip()
+    kept, last = [], 0
+    for opening in _CASES.finditer(line):
+        block = cases_block(line, opening.start(), len(line)) if opening.start() >= last else None
+        if block is not None:
+            kept += [
+                re.sub(r"(?<!\\)&", "", line[last : opening.start()]),
+                line[opening.start() : block[2]],
+            ]
+            last = block[2]
+    kept.append(re.sub(r"(?<!\\)&", "", line[last:]))
+    return "".join(kept).strip()
 
 
 def split_aligned(text: str) -> list[str]:
