@@ -71,14 +71,50 @@ def test_a_chain_of_jacobians_reads_every_index_moving_together() -> None:
         r"J = \frac{\partial h_T}{\partial h_{T-1}} \cdot \frac{\partial h_{T-1}}"
         r"{\partial h_{T-2}} \cdot \cdot \cdot \cdot \frac{\partial h_1}{\partial h_0}"
     )
-    assert run.product and (run.lower, run.upper) == (
-        ast.Num(1),
-        ast.Add((ast.Name("T"), ast.Neg(ast.Num(1)))),
-    )
-    body = run.body
+    assert run.product and (run.lower, run.upper) == (ast.Num(1), ast.Name("T"))
+    body = run.body  # k runs up from 1, the factors down from ∂h_T/∂h_{T-1}
     assert isinstance(body, ast.Derivative)
-    assert isinstance(body.expr, ast.Subscript) and body.expr.label == "T-k"
-    assert isinstance(body.var, ast.Subscript) and body.var.label == "T-k-1"
+    assert isinstance(body.expr, ast.Subscript) and body.expr.label == "T-k+1"
+    assert isinstance(body.var, ast.Subscript) and body.var.label == "T-k"
+
+
+@pytest.mark.parametrize(
+    ("statement", "assume"),
+    [  # found by review: each was refuted, though it holds
+        (r"1 + 2 + \cdots + n = \frac{n(n+1)}{2}", ["n integer", "n >= 0"]),  # n = 0: empty
+        (r"a_1 + a_2 + \cdots + a_n = \sum_{i=1}^{n} a_i", ["n integer", "n >= 0"]),
+        (
+            r"1 + x + x^2 + \cdots + x^n = \frac{x^{n+1} - 1}{x - 1}",
+            ["n integer", "n >= 0", "x > 1"],
+        ),
+        (r"x + 1 + \cdots + n = x + \frac{n(n+1)}{2}", ["n positive integer"]),
+        (r"\frac{d}{dx}(e^{x+1} + \cdots + e^{x+3}) = e^{x+1} + e^{x+2} + e^{x+3}", []),
+        (r"f(x+1) + \cdots + f(x+n) = \sum_{i=1}^{n} f(x+i)", ["n positive integer"]),
+    ],
+)
+def test_runs_read_as_the_field_reads_them(
+    statement: str, assume: list[str], verdict_of: Decide
+) -> None:
+    verdict = verdict_of(statement, assume=assume, let={"f": "function"})
+    assert verdict.status in HOLDS, verdict.summary
+
+
+def test_a_product_of_a_symbolic_number_of_matrices_is_never_taken_entry_by_entry(
+    verdict_of: Decide,
+) -> None:
+    verdict = verdict_of(
+        r"\operatorname{tr}(A_1 A_2 \cdots A_n) = \prod_{i=1}^{n} \operatorname{tr}(A_i)",
+        let={"A": "sequence of matrix(2, 2)"},
+        assume=["n positive integer"],
+    )
+    assert verdict.status is Status.REFUTED, verdict.summary
+    assert verdict.reading is None or "Product(A[k, 1, 1]" not in verdict.reading
+
+
+def test_a_numbered_name_declared_on_its_own_is_not_an_element(verdict_of: Decide) -> None:
+    verdict = verdict_of(r"\beta_1 + \beta_2 = \sum_{i=1}^{2} \beta_i", assume=["beta_1 > 0"])
+    assert verdict.status not in (*HOLDS, Status.REFUTED)
+    assert "declared on its own" in verdict.reason
 
 
 def test_terms_outside_the_pattern_stay_outside() -> None:
@@ -101,6 +137,8 @@ def test_terms_outside_the_pattern_stay_outside() -> None:
         (r"y \leq \dots", "not written"),
         (r"y = \frac{1}{2} + \frac{1}{4} + \dots + \frac{1}{2^n}", "differ in more"),
         (r"y = a_1 a_2 \cdots", "not written"),
+        (r"y = a_{11} + a_{12} + \cdots + a_{1n}", "run indices together"),  # row 1, or a_11?
+        (r"y = \sum_{i=1}^{2} a_{i+1} + \cdots + \sum_{i=1}^{2} a_{i+3}", "bound inside"),
     ],
 )
 def test_dots_whose_pattern_is_not_beyond_doubt_are_refused(text: str, reason: str) -> None:

@@ -164,6 +164,8 @@ class Sum(Node):
     upper: Node | None
     product: bool = False
     pos: int = _pos()
+    # written as `b + a_1 + ⋯ + a_n`: read only where the run has a term (upper >= lower)
+    nonempty: bool = False
 
 
 @dataclass(frozen=True)

@@ -318,7 +318,12 @@ class Lowering(Reading):
         if isinstance(shape, Vector | Matrix) and not recurrence and self._indexes(node):
             return self._component(node, shape)
         mentions_bound = any(name in self.bound for name in ast.names(node.index))
-        family = base in self.families and self.context.lookup(f"{base}_{node.label}") is None
+        family = base in self.families
+        if family and self.context.lookup(f"{base}_{node.label}") is not None:
+            raise Unsupported(
+                f"{base}_{node.label} is declared on its own, and {base} is summed over as "
+                f"a sequence: declare {base} as a sequence ({base}: sequence)"
+            )
         if not (is_sequence or recurrence or mentions_bound or family):
             return self._name(ast.Name(f"{base}_{node.label}", node.pos))
         index = self.lower(node.index)
@@ -678,8 +683,8 @@ class Lowering(Reading):
                 self.bind({node.var: sp.Integer(k)}).lower(node.body)
                 for k in range(int(lower), int(upper) + 1)
             ]
-            if not terms:
-                return sp.S.One if node.product else sp.S.Zero
+            if not terms:  # a run written after other terms says nothing when it is empty
+                return sp.S.NaN if node.nonempty else sp.S.One if node.product else sp.S.Zero
             if node.product:
                 total = terms[0]
                 for term in terms[1:]:
@@ -689,10 +694,15 @@ class Lowering(Reading):
         if count is not None and count > LIMITS.max_summed_terms:
             raise LimitError("", node.pos, f"a sum of {count} terms is too long to evaluate")
         body = self.bind({node.var: index}).lower(node.body)  # a symbolic bound, or many terms
-        if count is not None and node.product and not isinstance(body, sp.Expr):
+        if count is not None and node.product and isinstance(body, sp.MatrixBase):
             raise LimitError("", node.pos, f"a product of {count} matrices is too long to expand")
+        if node.product and isinstance(body, sp.MatrixBase):  # never entry by entry
+            raise Unsupported("a product of matrices whose number of factors is not known")
         kind = sp.Product if node.product else sp.Sum
-        return _map(body, lambda e: kind(e, (index, lower, upper)))
+        total = _map(body, lambda e: kind(e, (index, lower, upper)))
+        if node.nonempty:  # `1 + x + x^2 + ⋯ + x^n` says nothing where the run is empty
+            return _map(total, lambda e: sp.Piecewise((e, sp.Ge(upper, lower))))
+        return total
 
     # -- calculus -----------------------------------------------------------------------
 

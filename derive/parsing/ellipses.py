@@ -14,6 +14,7 @@ n − 1 is read from the signs of its coefficients (sizes count up), and mixed s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import fields, replace
 from fractions import Fraction
@@ -90,6 +91,7 @@ def _label(form: Affine) -> str:
 
 
 Path = tuple[object, ...]
+_COMPACT = re.compile(r"[A-Za-z0-9]{2,}")  # a_{1n}, X_{ij}: an entry, or a two-digit index?
 
 
 def _holes(a: object, b: object, path: Path = ()) -> Iterator[tuple[Path, Affine, Affine]]:
@@ -101,6 +103,11 @@ def _holes(a: object, b: object, path: Path = ()) -> Iterator[tuple[Path, Affine
         if left is not None and right is not None:
             yield path, left, right
             return
+        if isinstance(a, ast.Subscript) and a.base == b.base and _COMPACT.fullmatch(a.label):
+            raise Unreadable(
+                f"the subscripts around ... run indices together ({a.base}_{{{a.label}}}): "
+                "write the sum with \\sum"
+            )
         if type(a) is type(b):
             for item in fields(a):
                 if item.name in ("pos", "label"):
@@ -136,12 +143,10 @@ def _offset(first: ast.Node, other: ast.Node, paths: list[Path]) -> Affine | Non
         holes = list(_holes(first, other))
     except Unreadable:
         return None
-    if not holes or any(path not in paths for path, _, _ in holes):
+    if not holes or sorted(map(str, (p for p, _, _ in holes))) != sorted(map(str, paths)):
         return None
     steps = {_minus(right, left) for _, left, right in holes}
-    if len(steps) != 1 or len(holes) != len(paths):
-        return None
-    return steps.pop()
+    return steps.pop() if len(steps) == 1 else None
 
 
 def _direction(step: Affine) -> int:
@@ -162,37 +167,78 @@ def _with_index(form: Affine, var: str, sign: int) -> Affine:
     return form[0], tuple(sorted((n, c) for n, c in terms.items() if c != 0))
 
 
-def _fresh(*trees: ast.Node | None) -> str:
-    used = ast.names(tuple(tree for tree in trees if tree is not None))
+def _bound_inside(*trees: ast.Node) -> set[str]:
+    """Variables that a sum, limit or extremum inside the terms binds."""
+    return {
+        node.var
+        for node in ast.walk(trees)
+        if isinstance(node, ast.Sum | ast.Limit | ast.Extremum) and node.var
+    }
+
+
+def _fresh(*trees: ast.Node) -> str:
+    used = ast.names(trees)
     return next(v for v in ("k", "j", "m", "r", "s", "q", "p") if v not in used)
 
 
 def folded(
-    before: ast.Node | None, first: ast.Node, last: ast.Node, *, product: bool, pos: int
-) -> ast.Sum:
-    """The sum (or product) of the run from `first` to `last` that dots stand for;
-    `before` is the term written ahead of `first` (or None), which fixes the step."""
+    preceding: list[ast.Node], first: ast.Node, last: ast.Node, *, product: bool, pos: int
+) -> tuple[int, ast.Sum]:
+    """The sum (or product) of the run from `first` to `last` that dots stand for, and how
+    many of the `preceding` terms (written before `first`) it takes in: those that fit the
+    pattern one step back each. One that fits it at another step is refused (`a_1 + a_3 +
+    ⋯`); where unrelated terms are left before the run, it is read only where it has a
+    term at least (1 + x + x² + ⋯ + x^n says nothing about n = 0)."""
     holes = list(_holes(first, last))
     if not holes:
         raise Unreadable("the terms around ... are the same: nothing tells what it counts")
     if holes[0][0] == () and holes[0][1][1] and holes[0][2][1]:  # a + ⋯ + b
         raise Unreadable("the terms around ... are not indexed: write the sum with \\sum")
+    inner = _bound_inside(first, last)
+    if any(name in inner for _, a, b in holes for name, _ in (*a[1], *b[1])):
+        raise Unreadable("the indices around ... use a variable bound inside the terms")
     steps = {_minus(right, left) for _, left, right in holes}
     if len(steps) != 1:
         raise Unreadable("the indices around ... do not move together: write it with \\sum")
     direction = _direction(steps.pop())
-    if before is not None:
-        offset = _offset(before, first, [path for path, _, _ in holes])
-        if offset is not None and offset != (Fraction(direction), ()):
-            raise Unreadable("the terms before ... do not count by one: write it with \\sum")
-    var = _fresh(before, first, last)
+    paths = [path for path, _, _ in holes]
+    taken = 0
+    for term in reversed(preceding):
+        offset = _offset(term, first, paths)
+        if offset is None or (not offset[1] and offset[0] not in (direction,)):
+            if offset is not None and not offset[1]:
+                raise Unreadable("the terms before ... do not count by one: write it with \\sum")
+            break
+        if offset != (Fraction(direction), ()):
+            break
+        first, taken = term, taken + 1
+        holes = list(_holes(first, last))
+    var = _fresh(*preceding, first, last)
     _, start, end = holes[0]
+    natural = not (start if direction > 0 else end)[1]  # k runs over the indices themselves
     body: object = first
     for path, at_first, _ in holes:
-        if direction > 0:  # index i is k + (its first value − the first index)
+        if natural and direction > 0:  # index i is k + (its first value − the first index)
             form = _with_index(_minus(at_first, start), var, 1)
-        else:  # counting down: k runs up from the last index, index i is its first + end − k
+        elif natural:  # counting down: k runs up from the last index to the first
             form = _with_index(_minus(at_first, _minus((Fraction(0), ()), end)), var, -1)
+        else:  # k counts the steps taken: index i is its first value ± k
+            form = _with_index(at_first, var, direction)
         body = _filled(body, path, _node(form, pos))
-    lower, upper = (start, end) if direction > 0 else (end, start)
-    return ast.Sum(body, var, _node(lower, pos), _node(upper, pos), product, pos=pos)  # type: ignore[arg-type]
+    if natural:
+        lower, upper = (start, end) if direction > 0 else (end, start)
+    else:
+        lower, upper = (
+            (Fraction(0), ()),
+            _minus(end, start) if direction > 0 else _minus(start, end),
+        )
+    run = ast.Sum(
+        body,  # type: ignore[arg-type]
+        var,
+        _node(lower, pos),
+        _node(upper, pos),
+        product,
+        pos=pos,
+        nonempty=len(preceding) > taken,
+    )
+    return taken, run

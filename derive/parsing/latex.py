@@ -337,15 +337,19 @@ class _Parser:
         self, items: list[Node], dots: list[tuple[int, int]], *, product: bool
     ) -> list[Node]:
         """`items` with the run around each ellipsis replaced by its sum or product."""
-        for where, column in reversed(dots):
+        for number in reversed(range(len(dots))):
+            where, column = dots[number]
             if where >= len(items):
                 raise self.error(column, "... ends the expression: the last term is not written")
-            before = items[where - 2] if where >= 2 else None
+            previous = dots[number - 1][0] + 1 if number else 0  # after the last term of a run
+            preceding = items[previous : where - 1]
             try:
-                run = folded(before, items[where - 1], items[where], product=product, pos=column)
+                taken, run = folded(
+                    preceding, items[where - 1], items[where], product=product, pos=column
+                )
             except Unreadable as error:
                 raise self.error(column, str(error)) from None
-            items[where - 1 : where + 1] = [self.make(run)]
+            items[where - 1 - taken : where + 1] = [self.make(run)]
         return items
 
     def signs(self) -> list[Token]:
