@@ -5,7 +5,7 @@ The problem set prints no points; these weigh the work each part asks for. Parts
 not part of this key.
 """
 
-from derive.grading.key import Answer, key, question
+from derive.grading.key import key, question
 
 FACTORS = {
     "X": "matrix(m, n)",
@@ -67,18 +67,15 @@ KEY = key(
             "2b",
             3,
             title="The global optimum from the SVD: A* = U_r, B* = Σ_r V_rᵀ",
-            let=FACTORS | PARAMETERS | {"A_star": "matrix(m, r)", "B_star": "matrix(r, n)"},
+            let=FACTORS | PARAMETERS,
             where=LOSS,
-            answer=[
-                Answer("A_star = U", "A_star"),
-                Answer("B_star = Sigma transpose(V)", "B_star"),
-            ],
             shows="ese546/factorization/svd-optimum",
             aliases=["Problem 2 (b)", "2(b)", "P2b"],
             notes="With X = UΣVᵀ, A* = U_r and B* = Σ_r V_rᵀ (r leading singular triples) "
-            "attain the minimum Σ_{i>r} σ_i² (Eckart–Young). U, Σ and V here are those r "
-            "leading factors (U is m×r): the answer is compared in these letters, as the "
-            "SVD itself is no symbolic computation. The seed takes the SVD of a rank-r Y "
+            "attain the minimum Σ_{i>r} σ_i² (Eckart–Young). The answer names factors of an "
+            "SVD, which no context can compute symbolically, so it is not checked as a final "
+            "answer; `A* = U` and `B* = ΣVᵀ` read as definitions (declaring A* here would "
+            "check them as claims about every A*). The seed takes the SVD of a rank-r Y "
             "instead of X, a notational slip with U, V truncated to r columns.",
         ),
         question(
