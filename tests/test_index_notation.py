@@ -5,6 +5,8 @@ free indices meaning "for every value". Each reading is also tested where it mus
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from derive.claim import claim
@@ -119,3 +121,43 @@ def test_a_transpose_mark_on_a_sequence_stays_a_transpose_mark() -> None:
     context = Context(decls={"h": Sequence()})
     read = elaborate(parse_statement(r"h^\top = 1", latex=True), context).relation
     assert not isinstance(read.lhs, ast.Subscript)
+
+
+@pytest.mark.parametrize(
+    ("statement", "let", "holds"),
+    [
+        (r"\sum_{k \ne i} a_k = \sum_{k} a_k - a_i", {"a": "vector(n)"}, True),
+        (r"\sum_{k \ne i} u_k u_k + u_i u_i = \|u\|^2", {"u": "vector(n)"}, True),
+        (r"\sum_{k \neq i} W_{ik} = \sum_{k} W_{ik}", {"W": "matrix(n, n)"}, False),
+        (r"\sum_{k \neq i} W_{ik} + W_{ii} = \sum_{k} W_{ik}", {"W": "matrix(n, n)"}, True),
+    ],
+)
+def test_a_sum_that_skips_one_index_is_the_sum_without_that_term(
+    statement: str, let: dict[str, str], holds: bool, verdict_of: Callable[..., Verdict]
+) -> None:
+    verdict = verdict_of(statement, let=let)
+    assert verdict.status.holds is holds, verdict.summary
+
+
+@pytest.mark.parametrize(
+    ("statement", "holds"),
+    [
+        (r"\sum_j \delta_{ij} a_j = a_i", True),
+        (r"\sum_j \delta_{ij} a_j = a_1", False),
+        (r"\frac{\partial a_i}{\partial a_j} = \delta_{ij}", True),
+        (r"\frac{\partial a_i}{\partial a_j} = 1 - \delta_{ij}", False),
+        (r"\mathbb{1}(i = j) a_i a_j = \delta_{ij} a_i a_j", True),
+    ],
+)
+def test_a_kronecker_delta_of_two_indices_in_scope_is_one_where_they_are_equal(
+    statement: str, holds: bool, verdict_of: Callable[..., Verdict]
+) -> None:
+    verdict = verdict_of(statement, let={"a": "vector(n)"})
+    assert verdict.status.holds is holds, verdict.summary
+
+
+def test_a_delta_the_context_declares_is_not_kronecker(verdict_of: Callable[..., Verdict]) -> None:
+    verdict = verdict_of(
+        r"\sum_j \delta_{ij} a_j = a_i", let={"a": "vector(n)", "delta": "matrix(n, n)"}
+    )
+    assert verdict.status is Status.REFUTED, verdict.summary

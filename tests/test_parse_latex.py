@@ -11,6 +11,7 @@ from derive.model.ast import (
     Abs,
     Add,
     Call,
+    Cases,
     Chain,
     Const,
     Derivative,
@@ -755,3 +756,37 @@ def test_a_bare_sum_leaves_its_range_to_elaboration(text: str, indices: list[str
 def test_a_negated_inequality_is_refused_with_its_two_readings(text: str) -> None:
     with pytest.raises(ParseError, match="two readings"):
         P(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "reads_as"),
+    [
+        (r"\boxed{x = 1}", "x = 1"),
+        (r"a = \boxed{b + c} d", "a = (b + c) d"),  # a box groups what it holds
+        (r"\underbrace{a + b}_{\text{two terms}} = d", "a + b = d"),
+        (r"\overbrace{a b}^{c} = d", "a b = d"),
+        (r"\cancel{a} - \cancel{a} + b = b", "a - a + b = b"),
+        (r"\textcolor{red}{a + b} = c", "(a + b) = c"),
+        (r"x = 1 \newline", "x = 1"),
+    ],
+)
+def test_decorations_are_read_past(text: str, reads_as: str) -> None:
+    assert P(text) == P(reads_as)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        r"\mathbb{1}(i = j)",
+        r"\mathbb{1}[i = j]",
+        r"\mathbb{1}\{i = j\}",
+        r"\mathbb{1}_{i = j}",
+        "1_{i=j}",
+    ],
+)
+def test_an_indicator_is_one_where_its_relation_holds(text: str) -> None:
+    node = P(f"y = {text}")
+    assert isinstance(node, Relation) and isinstance(node.rhs, Cases)
+    (one, condition), (zero, otherwise) = node.rhs.branches
+    assert (one, zero, otherwise) == (Num(Fraction(1)), Num(Fraction(0)), None)
+    assert condition == Relation("=", Name("i"), Name("j"))

@@ -310,6 +310,8 @@ class Lowering(Reading):
     def _subscript(self, node: ast.Subscript) -> Value:
         base = node.base
         decl = self.context.lookup(base)
+        if (delta := self._kronecker(node)) is not None:
+            return delta
         is_sequence = isinstance(decl, Sequence) or (
             isinstance(decl, Random) and isinstance(decl.shape, Sequence)
         )
@@ -330,6 +332,19 @@ class Lowering(Reading):
         if isinstance(index, sp.MatrixBase):
             raise TypeCheckError(f"the index of {base} must be a number")
         return self.element(base, index, decl)
+
+    def _kronecker(self, node: ast.Subscript) -> Value | None:
+        """`δ_{ij}` of two indices in scope (summed, or a free index being checked): 1 where
+        they are equal, else 0; δ itself must be undeclared and undefined."""
+        if node.base != "delta" or self.context.lookup("delta") is not None:
+            return None
+        if self.context.definition("delta") is not None or not isinstance(node.index, ast.Name):
+            return None
+        letters = node.index.name
+        if len(letters) != 2 or not all(letter in self.bound for letter in letters):
+            return None
+        first, second = (self.bound[letter] for letter in letters)
+        return sp.KroneckerDelta(first, second)
 
     def _component(self, node: ast.Subscript, shape: Vector | Matrix) -> Value:
         """`u_i`, `u_1` of a declared vector is its component; `X_{ij}`, `X_{12}` of a

@@ -64,6 +64,7 @@ from derive.model.ast import (
     Variance,
     rebuilt,
 )
+from derive.model.ast import renamed as ast_renamed
 from derive.parsing.ellipses import Unreadable, folded
 from derive.parsing.latex_lexer import (
     BAR,
@@ -557,6 +558,8 @@ class _Parser:
                 return self.operator_bracket(token, Variance), None
             if letter in "RNZQC" and len(letter) == 1:
                 raise self.error(pos, _SETS)
+            if letter == "1":
+                return self.indicator(token), None
             raise self.error(pos, f"unknown \\mathbb{{{content}}}")
         lower = re.sub(r"\s+", "", content).lower()
         if lower in ("argmax", "argmin"):
@@ -612,8 +615,41 @@ class _Parser:
 
     # -- scripts and calls ---------------------------------------------------------------
 
+    def indicator(self, token: Token) -> Node:
+        """`\\mathbb{1}(i = j)`, `\\mathbb{1}[y = k]`, `\\mathbb{1}_{i = j}` and `1_{i = j}`: 1
+        where the relation holds, else 0."""
+        opening = self.peek()
+        if opening.kind == OP and opening.value == "_":
+            brace = self.toks[self.i + 1]
+            if brace.kind != LBRACE or brace.match < 0:
+                raise self.error(opening.pos, "write the indicator's condition: 1_{i = j}")
+            start, close = brace.end, self.toks[brace.match]
+            self.i = brace.match + 1
+        elif opening.kind == OPEN:
+            index = self.matching_close(self.i, len(self.toks))
+            if index < 0:
+                raise self.error(opening.pos, f"missing closing bracket for {opening.value}")
+            start, close = opening.end, self.toks[index]
+            self.i = index + 1
+        else:
+            raise self.error(token.pos, "write the indicator's condition: \\mathbb{1}(i = j)")
+        condition = self.part(start, close.pos)
+        one, zero = Num(Fraction(1), pos=token.pos), Num(Fraction(0), pos=token.pos)
+        return self.make(Cases(((one, condition), (zero, None)), pos=token.pos))
+
+    def indicator_follows(self, node: Node) -> bool:
+        """`1_{i = j}`: a 1 whose subscript is a relation."""
+        if node != Num(Fraction(1)) or not self.at(OP, "_"):
+            return False
+        brace = self.toks[self.i + 1]
+        if brace.kind != LBRACE or brace.match < 0:
+            return False
+        return any(t.kind == REL for t in self.toks[self.i + 2 : brace.match])
+
     def scripts(self, node: Node, callable_name: str | None, pos: int) -> Node:
         """Primes, ^ and _ after an atom (in either order), then a call if one follows."""
+        if self.indicator_follows(node):
+            return self.indicator(self.toks[self.i - 1])
         primes = 0
         sup: tuple | None = None
         sub: tuple | None = None
@@ -1148,9 +1184,12 @@ class _Parser:
         what = "\\prod" if product else "\\sum"
         lower = upper = None
         bare: list[str] = []
+        excluded: str | None = None  # Σ_{k ≠ i}: every k of the range but i
         while self.at(OP) and self.peek().value in "^_":
             mark = self.advance()
-            if mark.value == "_" and lower is None and not bare:
+            if mark.value == "_" and lower is None and not bare and (skip := self.excluded()):
+                bare, excluded = [skip[0]], skip[1]
+            elif mark.value == "_" and lower is None and not bare:
                 bare = self.bare_indices()
                 if not bare:
                     var, lower = self.bounds(mark, what)
@@ -1169,9 +1208,30 @@ class _Parser:
             body = self.signed_term()
         if not bare:
             return self.make(Sum(body, var, lower, upper, product, pos=token.pos))
+        if excluded is not None:
+            if product:
+                raise self.error(
+                    token.pos, "\\prod_{k \\ne i} is not supported: divide by the i-th factor"
+                )
+            total = self.make(Sum(body, bare[0], None, None, product, pos=token.pos))
+            term = _at_index(body, bare[0], excluded)
+            return self.make(Add((total, self.make(Neg(term, pos=token.pos))), pos=token.pos))
         for index in reversed(bare):
             body = self.make(Sum(body, index, None, None, product, pos=token.pos))
         return body
+
+    def excluded(self) -> tuple[str, str] | None:
+        """`_{k \\ne i}` (consumed): the summation letter and the one it skips."""
+        brace = self.peek()
+        if brace.kind != LBRACE or brace.match != self.i + 4:
+            return None
+        var, rel, other = self.toks[self.i + 1 : self.i + 4]
+        if not (
+            var.kind == LETTER and rel.kind == REL and rel.value == "!=" and other.kind == LETTER
+        ):
+            return None
+        self.i = brace.match + 1
+        return var.value, other.value
 
     def bare_indices(self) -> list[str]:
         """The letters of `_i`, `_{ij}`, `_{i,j}` (no bounds), consumed; [] otherwise."""
@@ -1347,6 +1407,25 @@ class _Parser:
         if not (isinstance(value, Num) and value.value.denominator == 1 and 1 <= value.value <= 9):
             raise self.error(mark.pos, "the order of a derivative must be a small whole number")
         return int(value.value)
+
+
+def _at_index(body: Node, var: str, value: str) -> Node:
+    """The body of Σ_k at k = value: its k renamed, subscript labels with it (a_k → a_i)."""
+
+    def change(node: Node, rebuild: Callable[[object], object]) -> Node | None:
+        if (
+            isinstance(node, Subscript)
+            and isinstance(node.index, Name)
+            and node.index.name.isalpha()
+        ):
+            letters = node.index.name.replace(var, value)  # w_{ik}: each letter an index
+            return replace(node, index=Name(letters, pos=node.index.pos), label=letters)
+        if isinstance(node, Subscript):
+            label = re.sub(rf"(?<![A-Za-z]){var}(?![A-Za-z])", value, node.label)
+            return replace(node, index=rebuild(node.index), label=label)
+        return None
+
+    return ast_renamed(rebuilt(body, change), {var: value})
 
 
 def _increments_named(body: Node, letter: str, name: str) -> Node:

@@ -67,10 +67,18 @@ CONNECTIVES = {
 }  # fmt: skip
 
 SPACING = {
-    "quad", "qquad", "enspace", "thinspace", "medspace", "thickspace", "negthinspace",
+    "quad", "qquad", "newline", "enspace", "thinspace", "medspace", "thickspace", "negthinspace",
     "negmedspace", "negthickspace", "displaystyle", "textstyle", "scriptstyle", "limits",
     "nolimits", "nonumber", "notag", "mathstrut", "strut", "allowbreak", "middle",
 }  # fmt: skip
+# Decorations read past: how each is written ("under"/"over": a brace with a note below or
+# above, "first": a first argument to skip, such as a colour).
+DECORATIONS = {
+    "boxed": "", "cancel": "", "bcancel": "", "xcancel": "", "underbrace": "under",
+    "overbrace": "over", "underset": "first", "overset": "first", "textcolor": "first",
+    "colorbox": "first",
+}  # fmt: skip
+_RELATION = re.compile(r"[=<>]|\\(?:le|ge|leq|geq|neq|ne|approx|leqslant|geqslant)(?![A-Za-z])")
 SKIP_WITH_ARGUMENT = {"label", "tag", "hspace", "vspace", "hphantom", "vphantom", "phantom"}
 
 RELATION_COMMANDS = {
@@ -164,6 +172,8 @@ class _Lexer:
         self.space = False
         self.depth = 0  # brackets and braces open, for \text and \quad at the top level
         self.quad = -1  # column of a top-level \quad still waiting for what follows
+        # closing braces of decorations (\boxed{...}) read past: position -> (token, note mark)
+        self.closing: dict[int, tuple[str | None, str]] = {}
 
     def error(self, pos: int, message: str) -> ParseError:
         return ParseError(self.text, pos, message)
@@ -190,7 +200,9 @@ class _Lexer:
         text = self.text
         while self.i < self.end:
             ch = text[self.i]
-            if ch.isascii() and ch.isalpha():
+            if self.i in self.closing:
+                self.close_decoration()
+            elif ch.isascii() and ch.isalpha():
                 self.letters()
             elif (ch.isdigit() and ch.isascii()) or (ch == "." and self.digit_at(self.i + 1)):
                 self.number()
@@ -310,6 +322,9 @@ class _Lexer:
             self.emit(CMD, "cases", start, block[2])  # its rows are read by the parser
             self.i = block[2]
             return False
+        if name in DECORATIONS:
+            self.decoration(name, start)
+            return False
         if self.quad >= 0 and name in ANNOTATIONS:  # `... \quad \triangleright Affine`
             self.i, self.quad = self.end, -1  # a margin note: the statement ended at \quad
             return False
@@ -338,6 +353,35 @@ class _Lexer:
         else:
             self.emit(CMD, name, start, end)
         return False
+
+    def decoration(self, name: str, start: int) -> None:
+        """`\\boxed{X}`, `\\cancel{X}`, `\\underbrace{X}_{note}`, `\\textcolor{red}{X}`: X as
+        written, in brackets unless it holds a relation (`\\boxed{x = 1}`); the note of a
+        brace is dropped."""
+        if DECORATIONS[name] == "first":
+            self.raw_argument(name, start)  # the colour, or the note of \underset
+        while self.i < self.end and self.text[self.i] in " \t\n\r":
+            self.i += 1
+        content, content_start = self.raw_argument(name, start)
+        if self.text[content_start - 1 : content_start] != "{":
+            self.i = content_start  # one character or command: read it as it stands
+            return
+        bracket = None if _RELATION.search(content) else ")"
+        if bracket:
+            self.emit(OPEN, "(", start, content_start)
+        self.closing[content_start + len(content)] = (bracket, DECORATIONS[name])
+        self.i = content_start
+
+    def close_decoration(self) -> None:
+        bracket, note = self.closing.pop(self.i)
+        if bracket:
+            self.emit(CLOSE, bracket, self.i, self.i + 1)
+        self.i += 1
+        rest = self.text[self.i : self.end]
+        mark = "_" if note == "under" else "^" if note == "over" else ""
+        if mark and rest.lstrip().startswith(mark):
+            self.i += len(rest) - len(rest.lstrip()) + 1
+            self.raw_argument(note, self.i)  # the brace's note
 
     def raw_argument(self, name: str, start: int) -> tuple[str, int]:
         """The argument of `name` as written: a braced group or one character."""
