@@ -54,6 +54,8 @@ TABLE = (
     Builtin("tr", latex=("tr",), words=("tr", "trace"), kind="matrix"),
     Builtin("det", latex=("det",), words=("det",), kind="matrix"),
     Builtin("inv", words=("inv",), kind="matrix"),
+    Builtin("softmax", words=("softmax",), kind="matrix"),
+    Builtin("logsumexp", words=("logsumexp", "lse"), kind="matrix"),
     Builtin("lambda_max", kind="matrix"),
     Builtin("spectral_radius", kind="matrix"),
 )

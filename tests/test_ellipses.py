@@ -138,6 +138,7 @@ def test_terms_outside_the_pattern_stay_outside() -> None:
         (r"y = \frac{1}{2} + \frac{1}{4} + \dots + \frac{1}{2^n}", "differ in more"),
         (r"y = a_1 a_2 \cdots", "not written"),
         (r"y = a_{11} + a_{12} + \cdots + a_{1n}", "run indices together"),  # row 1, or a_11?
+        (r"y = x_{12} + \cdots + 2 x_n", "differ in more"),  # a subscript against a product
         (r"y = \sum_{i=1}^{2} a_{i+1} + \cdots + \sum_{i=1}^{2} a_{i+3}", "bound inside"),
     ],
 )

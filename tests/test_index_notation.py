@@ -161,3 +161,34 @@ def test_a_delta_the_context_declares_is_not_kronecker(verdict_of: Callable[...,
         r"\sum_j \delta_{ij} a_j = a_i", let={"a": "vector(n)", "delta": "matrix(n, n)"}
     )
     assert verdict.status is Status.REFUTED, verdict.summary
+
+
+@pytest.mark.parametrize(
+    ("statement", "let", "holds"),
+    [
+        (r"(W x)_i = \sum_j W_{ij} x_j", {"W": "matrix(n, n)", "x": "vector(n)"}, True),
+        (r"(A B)_{ij} = \sum_k A_{ik} B_{kj}", {"A": "matrix(n, n)", "B": "matrix(n, n)"}, True),
+        (r"(A B)_{ij} = \sum_k A_{kj} B_{ik}", {"A": "matrix(n, n)", "B": "matrix(n, n)"}, False),
+        (r"\left(u + v\right)_i = u_i + v_i", {"u": "vector(n)", "v": "vector(n)"}, True),
+        (r"\mathrm{softmax}(z)_i = \frac{e^{z_i}}{\sum_j e^{z_j}}", {"z": "vector(n)"}, True),
+        (r"\mathrm{softmax}(z)_i = e^{z_i}", {"z": "vector(n)"}, False),
+        (
+            r"\frac{\partial}{\partial z_j} \mathrm{logsumexp}(z) = \mathrm{softmax}(z)_j",
+            {"z": "vector(n)"},
+            True,
+        ),
+        (r"\mathrm{softmax}(2 z)_i = \mathrm{softmax}(z)_i", {"z": "vector(n)"}, False),
+    ],
+)
+def test_an_entry_of_a_vector_valued_expression_is_that_entry(
+    statement: str, let: dict[str, str], holds: bool, verdict_of: Callable[..., Verdict]
+) -> None:
+    verdict = verdict_of(statement, let=let)
+    assert verdict.status.holds is holds, verdict.summary
+
+
+def test_an_entry_of_a_matrix_needs_two_indices(verdict_of: Callable[..., Verdict]) -> None:
+    verdict = verdict_of(
+        r"(A B)_i = 0", let={"A": "matrix(2, 2)", "B": "matrix(2, 2)", "i": "positive integer"}
+    )
+    assert verdict.status not in (Status.PROVED, Status.VERIFIED, Status.REFUTED)

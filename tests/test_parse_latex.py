@@ -13,6 +13,7 @@ from derive.model.ast import (
     Call,
     Cases,
     Chain,
+    Component,
     Const,
     Derivative,
     Div,
@@ -612,10 +613,9 @@ def test_seed_regularised_loss() -> None:
         ("\\partial L", "\\partial outside a derivative", 0),
         ("\\frac{d^2 f}{dx}", "orders", 0),
         ("(a, b)", "comma inside brackets", 2),
-        ("x_{i,j}", "several indices", 4),
+        ("x_{i,1}", "several indices", 4),
         ("x_1_2", "double subscript", 3),
         ("x^1^2", "double superscript", 3),
-        ("(a+b)_i", "subscript on an expression", 6),
         ("\\hat{a+b}", "over an expression", 0),
         ("{a + b}c", "braces", 1),
         ("{a + b}^2", "braces", 1),
@@ -790,3 +790,16 @@ def test_an_indicator_is_one_where_its_relation_holds(text: str) -> None:
     (one, condition), (zero, otherwise) = node.rhs.branches
     assert (one, zero, otherwise) == (Num(Fraction(1)), Num(Fraction(0)), None)
     assert condition == Relation("=", Name("i"), Name("j"))
+
+
+def test_a_subscript_on_an_expression_is_its_entry() -> None:
+    assert P("(a+b)_i") == Component(Add((Name("a"), Name("b"))), Name("i"))
+    assert P(r"\mathrm{softmax}(z)_i") == Component(Call("softmax", (Name("z"),)), Name("i"))
+    assert P("X_{i,j}") == P("X_{ij}")  # commas between one-letter indices
+
+
+def test_a_blackboard_lowercase_letter_is_read_as_the_bold_letter_it_stands_for() -> None:
+    assert P(r"\mathbb{w}^T \mathbb{x}") == P(r"\mathbf{w}^T \mathbf{x}")
+    assert P(r"J(\mathbb{\theta})") == P(r"J(\theta)")
+    with pytest.raises(ParseError, match="unknown"):
+        P(r"\mathbb{A} = 1")  # a capital is no bold letter by convention: not guessed

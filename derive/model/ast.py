@@ -180,6 +180,16 @@ class Extremum(Node):
 
 
 @dataclass(frozen=True)
+class Component(Node):
+    """`softmax(z)_i`, `(W x)_i`: the entry of a vector-valued expression (`ij`: of a
+    matrix), where `Subscript` names an entry of a letter."""
+
+    expr: Node
+    index: Node
+    pos: int = _pos()
+
+
+@dataclass(frozen=True)
 class Cases(Node):
     """`\\begin{cases} v_1 & c_1 \\\\ v_2 & \\text{otherwise} \\end{cases}`: each branch a
     value and the relation (or chain) under which it holds; None for "otherwise"."""

@@ -45,7 +45,28 @@ def _square(name: str, fn: object) -> object:
     return apply
 
 
+def _exponentials(name: str, arg: Value) -> list[sp.Expr]:
+    if isinstance(arg, sp.MatrixBase) and 1 not in arg.shape:
+        raise TypeCheckError(f"{name} needs a vector")
+    return [sp.exp(entry) for entry in (arg if isinstance(arg, sp.MatrixBase) else [arg])]
+
+
+def _softmax(arg: Value) -> Value:
+    """exp(z_i) / Σ_j exp(z_j), of the shape of z (at size 1, the number 1)."""
+    exponentials = _exponentials("softmax", arg)
+    total = sp.Add(*exponentials)
+    if not isinstance(arg, sp.MatrixBase):
+        return exponentials[0] / total
+    return sp.ImmutableMatrix(*arg.shape, [e / total for e in exponentials])
+
+
+def _logsumexp(arg: Value) -> Value:
+    return sp.log(sp.Add(*_exponentials("logsumexp", arg)))
+
+
 MATRIX = {
+    "softmax": _softmax,
+    "logsumexp": _logsumexp,
     "diag": _diag,
     "tr": _square("tr", lambda m: m.trace()),
     "det": _square("det", lambda m: m.det()),

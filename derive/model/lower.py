@@ -318,7 +318,7 @@ class Lowering(Reading):
         recurrence = self._recurrence(base)
         shape = decl.shape if isinstance(decl, Random) else decl
         if isinstance(shape, Vector | Matrix) and not recurrence and self._indexes(node):
-            return self._component(node, shape)
+            return self._entry(node, shape)
         mentions_bound = any(name in self.bound for name in ast.names(node.index))
         family = base in self.families
         if family and self.context.lookup(f"{base}_{node.label}") is not None:
@@ -333,6 +333,32 @@ class Lowering(Reading):
             raise TypeCheckError(f"the index of {base} must be a number")
         return self.element(base, index, decl)
 
+    def _component(self, node: ast.Component) -> Value:
+        """The entry of a vector (or, for `ij`, a matrix) that an expression evaluates to,
+        indexed from 1 at the instance's explicit size."""
+        value = self.lower(node.expr)
+        if not isinstance(value, sp.MatrixBase):  # size 1 (W x at n = 1) is a number
+            value = sp.ImmutableMatrix([[value]])
+        index = node.index
+        if isinstance(index, ast.Name) and len(index.name) == 2:  # (A B)_{ij}
+            indices: list[ast.Node] = [ast.Name(c, node.pos) for c in index.name]
+            extents: tuple[int, ...] = value.shape
+        elif 1 in value.shape:
+            indices, extents = [index], (len(value),)
+        else:
+            raise TypeCheckError("an entry of a matrix needs two indices: (A B)_{ij}")
+        positions = []
+        for index_node, extent in zip(indices, extents, strict=True):
+            number = self.lower(index_node)
+            if not (isinstance(number, sp.Expr) and number.is_Integer):
+                raise Unsupported("an entry of an expression needs a numeric or free index")
+            if not 1 <= int(number) <= extent:
+                raise TypeCheckError(f"index {number} is outside 1..{extent}")
+            positions.append(int(number) - 1)
+        if len(positions) == 1:
+            return list(value)[positions[0]]
+        return value[positions[0], positions[1]]
+
     def _kronecker(self, node: ast.Subscript) -> Value | None:
         """`δ_{ij}` of two indices in scope (summed, or a free index being checked): 1 where
         they are equal, else 0; δ itself must be undeclared and undefined."""
@@ -346,7 +372,7 @@ class Lowering(Reading):
         first, second = (self.bound[letter] for letter in letters)
         return sp.KroneckerDelta(first, second)
 
-    def _component(self, node: ast.Subscript, shape: Vector | Matrix) -> Value:
+    def _entry(self, node: ast.Subscript, shape: Vector | Matrix) -> Value:
         """`u_i`, `u_1` of a declared vector is its component; `X_{ij}`, `X_{12}` of a
         declared matrix its entry (indices from 1, at the instance's explicit size)."""
         value = self.lower(ast.Name(node.base, node.pos))

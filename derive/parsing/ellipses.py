@@ -103,7 +103,12 @@ def _holes(a: object, b: object, path: Path = ()) -> Iterator[tuple[Path, Affine
         if left is not None and right is not None:
             yield path, left, right
             return
-        if isinstance(a, ast.Subscript) and a.base == b.base and _COMPACT.fullmatch(a.label):
+        if (
+            isinstance(a, ast.Subscript)
+            and isinstance(b, ast.Subscript)
+            and a.base == b.base
+            and _COMPACT.fullmatch(a.label)
+        ):
             raise Unreadable(
                 f"the subscripts around ... run indices together ({a.base}_{{{a.label}}}): "
                 "write the sum with \\sum"

@@ -42,6 +42,7 @@ from derive.model.ast import (
     Call,
     Cases,
     Chain,
+    Component,
     Const,
     Derivative,
     Div,
@@ -90,12 +91,13 @@ from derive.parsing.latex_lexer import (
     top_spans,
 )
 from derive.vocabulary import ARITY, LATEX_COMMANDS, LATEX_WORDS, NORM_KINDS
+from derive.vocabulary import GREEK_COMMANDS as GREEK_NAMES
 
 __all__ = ["parse_latex", "parse_latex_expression", "split_aligned"]
 
 STYLES = {
-    "mathbf", "boldsymbol", "bm", "pmb", "vec", "mathcal", "mathscr", "mathfrak",
-    "mathbfit", "boxed", "overrightarrow",
+    "mathbf", "bf", "boldsymbol", "bm", "pmb", "vec", "mathcal", "mathscr", "mathfrak",
+    "mathbfit", "overrightarrow",
 }  # fmt: skip
 ACCENTS = {
     "hat": "hat", "widehat": "hat", "bar": "bar", "overline": "bar", "tilde": "tilde",
@@ -560,6 +562,10 @@ class _Parser:
                 raise self.error(pos, _SETS)
             if letter == "1":
                 return self.indicator(token), None
+            if re.fullmatch(r"[a-z]", letter):  # \mathbb{w} written for a bold w
+                return self.make(Name(letter, pos=pos)), letter
+            if letter.startswith("\\") and letter[1:] in GREEK_NAMES:  # \mathbb{\theta}
+                return self.make(Name(GREEK_NAMES[letter[1:]], pos=pos)), GREEK_NAMES[letter[1:]]
             raise self.error(pos, f"unknown \\mathbb{{{content}}}")
         lower = re.sub(r"\s+", "", content).lower()
         if lower in ("argmax", "argmin"):
@@ -729,7 +735,7 @@ class _Parser:
         elif isinstance(node, Subscript) and node.label.startswith("("):
             base = f"{node.base}^{node.label}"
         else:
-            raise self.error(sub_pos, "a subscript on an expression")
+            return self.make(Component(node, index, pos=pos))  # (W x)_i, [h W + b]_b
         return self.make(Subscript(base, index, label, pos=pos))
 
     def apply_superscript(self, node: Node, sup: tuple, pos: int) -> Node:
@@ -743,9 +749,12 @@ class _Parser:
         return self.make(Pow(node, sup[1], pos=pos))
 
     def after_call(self, node: Node) -> Node:
-        """`f(x)^2`: a power may follow a call."""
-        if self.at(OP, "_") or self.at(OP, "'"):
-            raise self.error(self.peek().pos, "a subscript or prime after a call")
+        """`f(x)^2`: a power may follow a call; `softmax(z)_i` is an entry of its value."""
+        if self.at(OP, "'"):
+            raise self.error(self.peek().pos, "a prime after a call: write the derivative")
+        if self.at(OP, "_"):
+            index, _, _ = self.subscript(self.advance())
+            node = self.make(Component(node, index, pos=_pos(node)))
         if self.at(OP, "^"):
             token = self.advance()
             sup = self.superscript(token)
@@ -872,6 +881,24 @@ class _Parser:
                 self.i = last + 1
                 return self.make(Name(inner[0].value, pos=inner[0].pos)), inner[0].value, token.pos
             if any(t.kind == OP and t.value == "," for t in inner):
+                parts, commas = inner[0::2], inner[1::2]
+                kinds = {t.kind for t in parts}
+                if (
+                    all(t.kind == OP and t.value == "," for t in commas)
+                    and len(parts) == len(commas) + 1
+                    and (
+                        kinds == {LETTER}
+                        or (kinds == {NUM} and all(len(t.value) == 1 for t in parts))
+                    )
+                ):  # X_{i,j} is X_{ij}, X_{1,2} is X_{12}: an entry
+                    self.i = last + 1
+                    joined = "".join(t.value for t in parts)
+                    index = (
+                        Name(joined, pos=inner[0].pos)
+                        if kinds == {LETTER}
+                        else Num(Fraction(joined), pos=inner[0].pos)
+                    )
+                    return self.make(index), joined, token.pos
                 comma = next(t for t in inner if t.kind == OP and t.value == ",")
                 raise self.error(
                     comma.pos, "several indices (i,j) in one subscript are not supported"

@@ -272,6 +272,9 @@ class _Lexer:
             self.emit(REL, {"=": "=", "<": "<=", ">": ">=", "!": "!=", ":": ":="}[ch], i, i + 2)
         elif ch in "=<>":
             self.emit(REL, ch, i, i + 1)
+        elif ch == "." and text.startswith("...", i) and i + 2 < self.end:
+            self.i += 2
+            self.emit(CMD, "ldots", i, i + 3)  # dots typed as three periods
         elif ch in "+-*/^_',.!:;":
             self.emit(OP, ch, i, i + 1)
         elif ch in GREEK:
@@ -321,6 +324,11 @@ class _Lexer:
         if name == "begin" and (block := cases_block(self.text, start, self.end)):
             self.emit(CMD, "cases", start, block[2])  # its rows are read by the parser
             self.i = block[2]
+            return False
+        if name in ("therefore", "because", "since", "hence"):
+            if self.tokens:  # `a = b \therefore c = d` is two statements, not one
+                raise self.error(start, f"\\{name} between two statements: one statement per line")
+            self.space = True  # `∴ x = 1` states x = 1
             return False
         if name in DECORATIONS:
             self.decoration(name, start)
