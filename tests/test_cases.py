@@ -80,3 +80,52 @@ def test_the_ampersands_of_a_cases_block_survive_an_aligned_block() -> None:
 def test_cases_that_cannot_be_read_say_why(text: str, reason: str) -> None:
     with pytest.raises(ParseError, match=reason):
         parse_latex(text)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [  # found by review: a branch not taken imposed its domain (refuted at x = 1, x = -1)
+        r"\begin{cases} \sqrt{x} & x \ge 0 \\ \sqrt{-x} & \text{otherwise} \end{cases} = \sqrt{|x|}",
+        r"\begin{cases} \log x & x > 0 \\ 0 & \text{otherwise} \end{cases} \le |x|",
+    ],
+)
+def test_a_branch_not_taken_says_nothing_about_the_domain(
+    statement: str, verdict_of: Decide
+) -> None:
+    verdict = verdict_of(statement)
+    assert verdict.status in HOLDS, verdict.summary
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [  # found by review: x = 0, where only a branch not taken divides by zero, was never tried
+        r"\begin{cases} \frac{1}{x} & x \ne 0 \\ 5 & \text{otherwise} \end{cases}"
+        r" = \begin{cases} \frac{1}{x} & x \ne 0 \\ 7 & \text{otherwise} \end{cases}",
+        r"\begin{cases} \frac{\sin x}{x} & x \ne 0 \\ 2 & \text{otherwise} \end{cases} \le 1",
+    ],
+)
+def test_a_point_a_branch_excludes_is_tried(statement: str, verdict_of: Decide) -> None:
+    verdict = verdict_of(statement)
+    assert verdict.status is Status.REFUTED, verdict.summary
+    assert dict(verdict.counterexample.values)["x"] == "0"
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [  # found by review: branch-by-branch derivatives across a jump were proved
+        r"\frac{d}{dx} \begin{cases} x^2 + 1 & x \ge 0 \\ x^2 & \text{otherwise} \end{cases} = 2x",
+        r"\frac{d}{dx} \mathbb{1}(x \ge 0) = 0",
+    ],
+)
+def test_a_derivative_across_the_cases_is_refused(statement: str, verdict_of: Decide) -> None:
+    verdict = verdict_of(statement)
+    assert verdict.status not in (*HOLDS, Status.REFUTED)
+    assert "derivative of a piecewise" in verdict.reason
+
+
+def test_a_condition_in_words_is_refused() -> None:
+    # found by review: `\text{ and } y > 0` was cut off, and the case proved
+    with pytest.raises(ParseError, match="in words"):
+        parse_latex(
+            r"y = \begin{cases} 1 & \text{if } x > 0 \text{ and } y > 0 \\ 0 & \text{otherwise} \end{cases}"
+        )

@@ -127,7 +127,7 @@ def test_a_transpose_mark_on_a_sequence_stays_a_transpose_mark() -> None:
     ("statement", "let", "holds"),
     [
         (r"\sum_{k \ne i} a_k = \sum_{k} a_k - a_i", {"a": "vector(n)"}, True),
-        (r"\sum_{k \ne i} u_k u_k + u_i u_i = \|u\|^2", {"u": "vector(n)"}, True),
+        (r"\sum_{k \ne i} u_k + u_i = \sum_k u_k", {"u": "vector(n)"}, True),
         (r"\sum_{k \neq i} W_{ik} = \sum_{k} W_{ik}", {"W": "matrix(n, n)"}, False),
         (r"\sum_{k \neq i} W_{ik} + W_{ii} = \sum_{k} W_{ik}", {"W": "matrix(n, n)"}, True),
     ],
@@ -192,3 +192,29 @@ def test_an_entry_of_a_matrix_needs_two_indices(verdict_of: Callable[..., Verdic
         r"(A B)_i = 0", let={"A": "matrix(2, 2)", "B": "matrix(2, 2)", "i": "positive integer"}
     )
     assert verdict.status not in (Status.PROVED, Status.VERIFIED, Status.REFUTED)
+
+
+@pytest.mark.parametrize(
+    ("statement", "let", "outcome"),
+    [  # found by review
+        (
+            r"\sum_{i \ne j} c_{min} x_i = c_{min}\sum_i x_i - c_{min} x_j",
+            {"x": "vector(n)"},
+            "holds",
+        ),
+        (r"\sum_{i \ne j} x_i x_j = (\sum_i x_i)^2 - \sum_i x_i^2", {"x": "vector(n)"}, "refused"),
+        (r"\sum_{i=1}^{3} \delta_{i2} x_i = x_2", {"x": "vector(3)"}, "holds"),
+        (r"\delta_{ij} = \delta_{ji}", {}, "refused"),  # no indices in scope: no reading
+        (r"\delta_{12} = 0", {}, "refused"),
+    ],
+)
+def test_exclusions_and_deltas_the_review_found(
+    statement: str, let: dict[str, str], outcome: str, verdict_of: Callable[..., Verdict]
+) -> None:
+    verdict = verdict_of(statement, let=let)
+    if outcome == "holds":
+        assert verdict.status.holds, verdict.summary
+    else:
+        assert verdict.status not in (Status.PROVED, Status.VERIFIED, Status.REFUTED), (
+            verdict.summary
+        )

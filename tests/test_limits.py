@@ -109,3 +109,19 @@ def test_limits_the_expansion_cannot_vouch_for_are_refused(
 def test_limits_that_cannot_be_read_say_why(text: str, reason: str) -> None:
     with pytest.raises(ParseError, match=reason):
         parse_latex(text)
+
+
+def test_a_limit_that_may_not_exist_is_never_proved_equal_to_itself(verdict_of: Decide) -> None:
+    # found by review: both sides undefined for x ≠ 0, and the identity was proved
+    for statement in (
+        r"\lim_{h \to 0} \frac{x h}{h^2} = \lim_{h \to 0} \frac{x h}{h^2}",
+        r"\lim_{h \to 0} \frac{x h}{h^2} = \sqrt{-x^2}",
+    ):
+        verdict = verdict_of(statement)
+        assert verdict.status not in HOLDS, verdict.summary
+
+
+def test_a_limit_over_a_declared_name_is_refused(verdict_of: Decide) -> None:
+    verdict = verdict_of(r"\lim_{x \to 0} \frac{x_1 + x}{1} = x_1", let={"x": "vector(n)"})
+    assert verdict.status not in (*HOLDS, Status.REFUTED)
+    assert "declared" in verdict.reason

@@ -33,6 +33,7 @@ from derive.model.ast import (
     Sum,
     Transpose,
     Variance,
+    walk,
 )
 from derive.parsing.latex import parse_latex, parse_latex_expression, split_aligned
 
@@ -803,3 +804,28 @@ def test_a_blackboard_lowercase_letter_is_read_as_the_bold_letter_it_stands_for(
     assert P(r"J(\mathbb{\theta})") == P(r"J(\theta)")
     with pytest.raises(ParseError, match="unknown"):
         P(r"\mathbb{A} = 1")  # a capital is no bold letter by convention: not guessed
+
+
+def test_a_decoration_keeps_its_brackets_unless_a_relation_stands_at_its_top() -> None:
+    # found by review: the relation inside Σ's bounds dropped the brackets (2·7 read as 13)
+    assert P(r"2\boxed{\sum_{i=1}^{3} i + 1}") == P(r"2(\sum_{i=1}^{3} i + 1)")
+    assert P(r"\boxed{\sum_{i=1}^{2} i}^2") == P(r"(\sum_{i=1}^{2} i)^2")
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        (r"x^{\boxed{2}} = x^2", "inside a sub- or superscript"),
+        (r"x_{\boxed{1}} = 1", "inside a sub- or superscript"),
+        (r"\lim_{\Delta w \to 0} \frac{\Delta \, (w + 1)}{\Delta w} = 1", "stands apart"),
+    ],
+)
+def test_readings_the_review_found_doubtful_are_refused(text: str, reason: str) -> None:
+    with pytest.raises(ParseError, match=reason):
+        P(text)
+
+
+def test_an_increment_squared_is_the_square_of_the_increment() -> None:
+    node = P(r"\lim_{\Delta w \to 0} \frac{\Delta w^2}{\Delta w} = 0")
+    assert isinstance(node, Relation)
+    assert "Delta" not in {n.name for n in walk(node) if isinstance(n, Name)}

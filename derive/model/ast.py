@@ -166,6 +166,7 @@ class Sum(Node):
     pos: int = _pos()
     # written as `b + a_1 + ⋯ + a_n`: read only where the run has a term (upper >= lower)
     nonempty: bool = False
+    excluding: str | None = None  # Σ_{k ≠ i}: every k of the range but the value of i
 
 
 @dataclass(frozen=True)

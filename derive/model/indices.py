@@ -41,6 +41,7 @@ class Elaborated:
 
 def elaborate(relation: ast.Relation, context: Context) -> Elaborated:
     """The relation with repeated indices summed and bare sums given their ranges."""
+    _check_exclusions(relation)
     if not _has_index_notation(relation, context):
         return Elaborated(relation, {})
     letters = _Letters(context)
@@ -233,6 +234,24 @@ def _superscript_indices(node: object, context: Context) -> object:
         ):
             return ast.Subscript(name, index, _label(index), node.pos)
     return node
+
+
+def _check_exclusions(relation: ast.Relation) -> None:
+    """Σ_{i ≠ j} skips the value of j, an index used outside the sum; where j is used only
+    inside it (Σ_{i ≠ j} x_i x_j, a sum over pairs to many readers) it has no single reading."""
+    for node in ast.walk(relation):
+        if isinstance(node, ast.Sum) and node.excluding is not None:
+            outside = _without(relation, node)
+            if node.excluding in ast.names(node.body) and node.excluding not in ast.names(outside):
+                raise Unsupported(
+                    f"Σ_{{{node.var} ≠ {node.excluding}}}: is {node.excluding} summed too (a sum "
+                    f"over pairs) or fixed? write the sums out"
+                )
+
+
+def _without(tree: ast.Node, part: ast.Node) -> ast.Node:
+    """The tree with `part` (that very node) replaced by 0."""
+    return ast.rebuilt(tree, lambda node, _: ast.Num(Fraction(0)) if node is part else None)
 
 
 def _has_index_notation(relation: ast.Relation, context: Context) -> bool:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
@@ -85,6 +86,8 @@ class Lowered:
     scalars: dict[sp.Symbol, Domain] = field(default_factory=dict)
     randoms: dict[sp.Basic, RandomAtom] = field(default_factory=dict)
     functions: dict[str, int] = field(default_factory=dict)  # undefined name -> arity
+    # a limit that exists only where some coefficient vanishes: refutable, never proved
+    open_limits: bool = False
 
 
 _CONDITIONS = {
@@ -364,12 +367,17 @@ class Lowering(Reading):
         they are equal, else 0; δ itself must be undeclared and undefined."""
         if node.base != "delta" or self.context.lookup("delta") is not None:
             return None
-        if self.context.definition("delta") is not None or not isinstance(node.index, ast.Name):
+        label = node.label
+        if self.context.definition("delta") is not None or not re.fullmatch(
+            r"[A-Za-z0-9]{2}", label
+        ):
             return None
-        letters = node.index.name
-        if len(letters) != 2 or not all(letter in self.bound for letter in letters):
-            return None
-        first, second = (self.bound[letter] for letter in letters)
+        if label.isdigit() or not all(c in self.bound for c in label if c.isalpha()):
+            raise Unsupported(
+                f"δ_{{{label}}} is the Kronecker delta only of indices in scope (summed, or "
+                "entries' indices): declare δ if it is a name"
+            )
+        first, second = (self.bound[c] if c.isalpha() else sp.Integer(int(c)) for c in label)
         return sp.KroneckerDelta(first, second)
 
     def _entry(self, node: ast.Subscript, shape: Vector | Matrix) -> Value:
@@ -720,9 +728,11 @@ class Lowering(Reading):
         count = int(upper) - int(lower) + 1 if lower.is_Integer and upper.is_Integer else None
         if count is not None and count <= LIMITS.max_sum_terms:
             # each term lowered with its own index, so g_1, g_2 are atoms of their own
+            skipped = self._excluded(node)
             terms = [
                 self.bind({node.var: sp.Integer(k)}).lower(node.body)
                 for k in range(int(lower), int(upper) + 1)
+                if k != skipped
             ]
             if not terms:  # a run written after other terms says nothing when it is empty
                 return sp.S.NaN if node.nonempty else sp.S.One if node.product else sp.S.Zero
@@ -734,6 +744,8 @@ class Lowering(Reading):
             return self._add_values(terms)
         if count is not None and count > LIMITS.max_summed_terms:
             raise LimitError("", node.pos, f"a sum of {count} terms is too long to evaluate")
+        if node.excluding is not None:
+            raise Unsupported(f"Σ_{{{node.var} ≠ {node.excluding}}} over a range of unknown length")
         body = self.bind({node.var: index}).lower(node.body)  # a symbolic bound, or many terms
         if count is not None and node.product and isinstance(body, sp.MatrixBase):
             raise LimitError("", node.pos, f"a product of {count} matrices is too long to expand")
@@ -745,6 +757,17 @@ class Lowering(Reading):
             return _map(total, lambda e: sp.Piecewise((e, sp.Ge(upper, lower))))
         return total
 
+    def _excluded(self, node: ast.Sum) -> int | None:
+        """The value Σ_{k ≠ i} skips: that of i, an index in scope (summed, or free)."""
+        if node.excluding is None:
+            return None
+        value = self.bound.get(node.excluding)
+        if not (isinstance(value, sp.Expr) and value.is_Integer):
+            raise Unsupported(
+                f"Σ_{{{node.var} ≠ {node.excluding}}}: {node.excluding} is no index in scope"
+            )
+        return int(value)
+
     # -- calculus -----------------------------------------------------------------------
 
     def _cases(self, node: ast.Cases) -> Value:
@@ -753,10 +776,17 @@ class Lowering(Reading):
         point no condition covers is outside the statement."""
         branches: list[tuple[sp.Expr, sp.Basic]] = []
         for value_node, condition_node in node.branches:
+            start = len(self.conditions)
             value = self.lower(value_node)
             if isinstance(value, sp.MatrixBase):
                 raise Unsupported("cases whose values are vectors or matrices")
             condition = sp.true if condition_node is None else self._condition(condition_node)
+            taken = sp.And(condition, *(sp.Not(c) for _, c in branches))
+            # a root in a branch must be real only where that branch is taken
+            self.conditions[start:] = [
+                replace(c, argument=sp.Piecewise((c.argument, taken), (0, True)))
+                for c in self.conditions[start:]
+            ]
             for _, earlier in branches:
                 if condition_node is not None and sp.And(earlier, condition).simplify() != sp.false:
                     raise Unsupported(
@@ -785,6 +815,8 @@ class Lowering(Reading):
         point = self.lower(node.point)
         if isinstance(point, sp.MatrixBase) or point.has(sp.oo, -sp.oo, sp.zoo):
             raise Unsupported(f"the limit in {node.var}: only limits at a finite number are read")
+        if self.context.lookup(node.var) is not None:
+            raise Unsupported(f"the limit's variable {node.var} is declared as something else")
         step = sp.Dummy(node.var, real=True)
         start = len(self.conditions)
         body = self.bind({node.var: point + step}).lower(node.body)
@@ -799,6 +831,7 @@ class Lowering(Reading):
         def one(entry: sp.Expr) -> sp.Expr:
             value, must_vanish = limit_at_zero(entry, step, node.var)
             self.conditions.extend(Condition(-(c**2), limit=True) for c in must_vanish)
+            self.found.open_limits |= bool(must_vanish)
             return value
 
         return _map(body, one)
@@ -951,7 +984,17 @@ def _pairs(variable: Value, replacement: Value) -> dict:
 
 def _diff(value: Value, variable: Value) -> Value:
     """d value / d variable: a gradient (column) for a scalar by a vector, a Jacobian for a
-    vector by a vector, elementwise for anything by a scalar."""
+    vector by a vector, elementwise for anything by a scalar. A piecewise value whose cases
+    depend on the variable is refused: across a jump its branches' derivatives are no
+    derivative (d/dx 1(x ≥ 0) is not 0 at 0)."""
+    atoms = variable.free_symbols if isinstance(variable, sp.MatrixBase) else {variable}
+    entries = value if isinstance(value, sp.MatrixBase) else [value]
+    for entry in entries:
+        for piecewise in entry.atoms(sp.Piecewise):
+            if any(c.free_symbols & atoms for _, c in piecewise.args):
+                raise Unsupported(
+                    "the derivative of a piecewise value (cases, 1(...)) in the variable its cases test"
+                )
     if not isinstance(variable, sp.MatrixBase):
         return _map(value, lambda e: sp.diff(e, variable))
     if variable.shape[1] != 1:

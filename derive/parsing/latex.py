@@ -63,9 +63,9 @@ from derive.model.ast import (
     Sum,
     Transpose,
     Variance,
+    names,
     rebuilt,
 )
-from derive.model.ast import renamed as ast_renamed
 from derive.parsing.ellipses import Unreadable, folded
 from derive.parsing.latex_lexer import (
     BAR,
@@ -188,6 +188,7 @@ _OTHERWISE = re.compile(
 _IF = re.compile(
     r"\s*,?\s*(?:\\(?:text|mathrm|textrm|mbox)\s*\{\s*(?:if|for|when)\s*\}|(?:if|for|when)\b)"
 )
+_PROSE = re.compile(r"\\(?:text|textrm|textit|textbf|textnormal|mbox)(?![A-Za-z])")
 _ARROWS = ("to", "rightarrow", "longrightarrow")
 _ELLIPSES = ("cdots", "dots", "ldots", "dotsb", "dotsm")
 _BRACES = "braces {...} do not group what the reader sees: use ( )"
@@ -1145,13 +1146,18 @@ class _Parser:
                 if len(cells) != 2:
                     raise self.error(start, "write each case as value & condition")
                 (a, b), (c, d) = cells
+                if _PROSE.search(self.text, a, b):
+                    raise self.error(a, "words in a case's value: write the value alone")
                 value = self.part(a, b, statement=False)
                 condition = self.text[c:d]
                 if _OTHERWISE.fullmatch(condition):
                     branches.append((value, None))
                     continue
                 words = _IF.match(condition)
-                branches.append((value, self.part(c + (words.end() if words else 0), d)))
+                start = c + (words.end() if words else 0)
+                if _PROSE.search(self.text, start, d):  # `x > 0 \text{ and } y > 0`
+                    raise self.error(start, "a case's condition in words: write it as relations")
+                branches.append((value, self.part(start, d)))
         if not branches:
             raise self.error(token.pos, "empty cases")
         if any(condition is None for _, condition in branches[:-1]):
@@ -1201,7 +1207,10 @@ class _Parser:
                 raise self.error(self.peek().pos, "missing expression after \\lim")
             body = self.signed_term()
         if increment is not None:
-            body = _increments_named(body, increment, var)
+            try:
+                body = _increments_named(body, increment, var)
+            except ValueError as error:
+                raise self.error(token.pos, str(error)) from None
         return self.make(Limit(body, var, point, pos=token.pos))
 
     def big_operator(self, token: Token, *, product: bool) -> Node:
@@ -1240,9 +1249,7 @@ class _Parser:
                 raise self.error(
                     token.pos, "\\prod_{k \\ne i} is not supported: divide by the i-th factor"
                 )
-            total = self.make(Sum(body, bare[0], None, None, product, pos=token.pos))
-            term = _at_index(body, bare[0], excluded)
-            return self.make(Add((total, self.make(Neg(term, pos=token.pos))), pos=token.pos))
+            return self.make(Sum(body, bare[0], None, None, pos=token.pos, excluding=excluded))
         for index in reversed(bare):
             body = self.make(Sum(body, index, None, None, product, pos=token.pos))
         return body
@@ -1436,25 +1443,6 @@ class _Parser:
         return int(value.value)
 
 
-def _at_index(body: Node, var: str, value: str) -> Node:
-    """The body of Σ_k at k = value: its k renamed, subscript labels with it (a_k → a_i)."""
-
-    def change(node: Node, rebuild: Callable[[object], object]) -> Node | None:
-        if (
-            isinstance(node, Subscript)
-            and isinstance(node.index, Name)
-            and node.index.name.isalpha()
-        ):
-            letters = node.index.name.replace(var, value)  # w_{ik}: each letter an index
-            return replace(node, index=Name(letters, pos=node.index.pos), label=letters)
-        if isinstance(node, Subscript):
-            label = re.sub(rf"(?<![A-Za-z]){var}(?![A-Za-z])", value, node.label)
-            return replace(node, index=rebuild(node.index), label=label)
-        return None
-
-    return ast_renamed(rebuilt(body, change), {var: value})
-
-
 def _increments_named(body: Node, letter: str, name: str) -> Node:
     """`Δ w` (the factors Δ and w side by side) as the one name of an increment."""
 
@@ -1463,13 +1451,19 @@ def _increments_named(body: Node, letter: str, name: str) -> Node:
             return None
         factors: list[Node] = []
         for factor in node.factors:
-            if factor == Name(letter) and factors and factors[-1] == Name("Delta"):
+            after_delta = bool(factors) and factors[-1] == Name("Delta")
+            if after_delta and factor == Name(letter):
                 factors[-1] = Name(name, pos=_pos(factor))
+            elif after_delta and isinstance(factor, Pow) and factor.base == Name(letter):
+                factors[-1] = replace(factor, base=Name(name, pos=_pos(factor)))  # Δw² is (Δw)²
             else:
                 factors.append(rebuild(factor))  # type: ignore[arg-type]
         return factors[0] if len(factors) == 1 else replace(node, factors=tuple(factors))
 
-    return rebuilt(body, change)
+    named = rebuilt(body, change)
+    if "Delta" in names(named):
+        raise ValueError(f"Δ stands apart from {letter} in the limit's body")
+    return named
 
 
 def _parse(text: str, *, expression_only: bool) -> Node:

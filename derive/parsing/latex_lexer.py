@@ -374,7 +374,10 @@ class _Lexer:
         if self.text[content_start - 1 : content_start] != "{":
             self.i = content_start  # one character or command: read it as it stands
             return
-        bracket = None if _RELATION.search(content) else ")"
+        before = self.text[:start].rstrip().rstrip("{").rstrip()
+        if before.endswith(("^", "_")):
+            raise self.error(start, f"\\{name} inside a sub- or superscript is not read")
+        bracket = None if _top_level_relation(content) else ")"
         if bracket:
             self.emit(OPEN, "(", start, content_start)
         self.closing[content_start + len(content)] = (bracket, DECORATIONS[name])
@@ -520,6 +523,19 @@ _TEXT_ALONE = re.compile(r"\\(?:nonumber|notag)\b|\\label\{[^{}]*\}|\\tag\*?\{[^
 
 
 _CASES = re.compile(r"\\(begin|end)\s*\{(d?cases)\}")
+
+
+def _top_level_relation(content: str) -> bool:
+    """Whether a relation stands in `content` outside every bracket and brace."""
+    depth = 0
+    for i, c in enumerate(content):
+        if c in "{([":
+            depth += 1
+        elif c in "})]":
+            depth -= 1
+        elif depth == 0 and _RELATION.match(content, i):
+            return True
+    return False
 
 
 def cases_block(text: str, start: int, end: int) -> tuple[int, int, int] | None:

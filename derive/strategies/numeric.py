@@ -434,7 +434,7 @@ class Problem:
             substitution[symbol] = point.laws[name].moment(k)
         sides: list[sp.Expr | None] = []
         for side, expr in enumerate((pair.lhs, pair.rhs)):
-            concrete = self.instantiate(expr)
+            concrete = _taken_branches(self.instantiate(expr), substitution)
             if self._outside_domain(pair.domain(side), substitution):
                 sides.append(None)  # sqrt(x)^2 at x = -1: not real as written
                 continue
@@ -533,6 +533,24 @@ def _numpy_undefined(exprs: list[sp.Expr], functions: dict) -> dict[str, object]
                     body = sp.diff(body, xs[index - 1])
                 found[name] = sp.lambdify(xs, body, modules="numpy")
     return found
+
+
+def _taken_branches(expr: sp.Expr, substitution: dict) -> sp.Expr:
+    """Each piecewise value replaced by the branch the point takes, so that a root or a
+    division in a branch not taken (√x where x ≥ 0, 1/x where x ≠ 0) says nothing."""
+
+    def taken(piecewise: sp.Piecewise) -> sp.Expr:
+        for value, condition in piecewise.args:
+            decided = condition.xreplace(substitution)
+            if decided is sp.true:
+                return value
+            if decided is not sp.false:
+                return piecewise  # not settled at this point: left as it is
+        return sp.nan  # no branch covers the point
+
+    if not expr.has(sp.Piecewise):
+        return expr
+    return expr.replace(lambda e: isinstance(e, sp.Piecewise), taken)
 
 
 def _leaves_the_reals(expr: sp.Expr, substitution: dict) -> bool:

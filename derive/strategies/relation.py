@@ -146,6 +146,15 @@ def _decide_instances(
     )
     if isinstance(screened, Verdict):
         return screened
+    if _open_limits(instances):
+        return Verdict(
+            Status.UNKNOWN,
+            "none",
+            reason="a limit here exists only where a coefficient of its expansion vanishes, "
+            "and no point was found where it fails",
+            trials=screened,
+            seed=seed,
+        )
     steps: list[str] = [f"no symbolic proof attempted: {unsupported}"] if unsupported else []
     proved = (
         _prove(instances, proof_grid, statement, structural, budget, steps) if proof_grid else None
@@ -164,6 +173,11 @@ def _decide_instances(
             seed=seed,
         )
     return verify(instances, checked_grid, structural, rng, budget, trials, seed, tuple(steps))
+
+
+def _open_limits(instances: Instances) -> bool:
+    """Whether a limit in the statement may not exist (`Lowered.open_limits`)."""
+    return any(instance.found.open_limits for instance in instances.built.values())
 
 
 def _scope(
