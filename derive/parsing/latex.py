@@ -28,11 +28,7 @@ name or a function.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import replace
 from fractions import Fraction
-from typing import TypeVar
 
 from derive.errors import LimitError, ParseError
 from derive.limits import LIMITS
@@ -40,18 +36,13 @@ from derive.model.ast import (
     Abs,
     Add,
     Call,
-    Cases,
     Chain,
     Component,
     Const,
-    Derivative,
     Div,
     Expectation,
     Extremum,
-    Gradient,
     Hadamard,
-    Limit,
-    Mul,
     Name,
     Neg,
     Node,
@@ -60,13 +51,12 @@ from derive.model.ast import (
     Pow,
     Relation,
     Subscript,
-    Sum,
     Transpose,
     Variance,
-    names,
-    rebuilt,
 )
 from derive.parsing.ellipses import Unreadable, folded
+from derive.parsing.latex_calculus import Calculus
+from derive.parsing.latex_cursor import _pos
 from derive.parsing.latex_lexer import (
     BAR,
     CLOSE,
@@ -82,14 +72,13 @@ from derive.parsing.latex_lexer import (
     REL,
     WORD,
     Token,
-    cases_block,
     check_length,
     has_environment,
     split_aligned,
     strip_delimiters,
     tokenize,
-    top_spans,
 )
+from derive.parsing.latex_operators import Operators
 from derive.vocabulary import ARITY, LATEX_COMMANDS, LATEX_WORDS, NORM_KINDS
 from derive.vocabulary import GREEK_COMMANDS as GREEK_NAMES
 
@@ -180,16 +169,6 @@ REFUSED = {
 for _name in ("tan", "cot", "sec", "csc", "sinh", "cosh", "coth", "arcsin", "arccos", "arctan",
               "lg", "deg", "dim", "gcd", "hom", "ker"):  # fmt: skip
     REFUSED[_name] = f"\\{_name} is not supported"
-_ROW = re.compile(r"\\\\(?:\[[^\]]*\])?")
-_CELL = re.compile(r"&")
-_OTHERWISE = re.compile(
-    r"\s*,?\s*(?:\\(?:text|mathrm|textrm|mbox)\s*\{\s*)?(?:otherwise|else)\s*[.,]?\s*\}?\s*[.,]?\s*"
-)
-_IF = re.compile(
-    r"\s*,?\s*(?:\\(?:text|mathrm|textrm|mbox)\s*\{\s*(?:if|for|when)\s*\}|(?:if|for|when)\b)"
-)
-_PROSE = re.compile(r"\\(?:text|textrm|textit|textbf|textnormal|mbox)(?![A-Za-z])")
-_ARROWS = ("to", "rightarrow", "longrightarrow")
 _ELLIPSES = ("cdots", "dots", "ldots", "dotsb", "dotsm")
 _BRACES = "braces {...} do not group what the reader sees: use ( )"
 _SETS = "sets like ℝ are declarations, not expressions"
@@ -215,67 +194,9 @@ OP_MESSAGES = {
 }
 
 
-N = TypeVar("N", bound=Node)
-
-
-def _pos(node: Node) -> int:
-    """The column of a node (the base class declares no `pos`)."""
-    return getattr(node, "pos", -1)
-
-
-class _Parser:
-    """Recursive descent over the tokens of one statement."""
-
-    def __init__(self, text: str, tokens: list[Token]) -> None:
-        self.text = text
-        self.toks = tokens
-        self.i = 0
-        self.depth = 0
-        self.nodes = 0
-        self.bars: list[str] = []  # | and || opened and not yet closed, innermost last
-        self.braced: set[int] = set()  # id() of sums written in bare braces {a + b}
-
-    # -- helpers -------------------------------------------------------------------------
-
-    def peek(self, ahead: int = 0) -> Token:
-        return self.toks[min(self.i + ahead, len(self.toks) - 1)]
-
-    def advance(self) -> Token:
-        token = self.toks[self.i]
-        if token.kind != END:
-            self.i += 1
-        return token
-
-    def at(self, kind: str, value: str | None = None, ahead: int = 0) -> bool:
-        token = self.peek(ahead)
-        return token.kind == kind and (value is None or token.value == value)
-
-    def error(self, pos: int, message: str) -> ParseError:
-        return ParseError(self.text, pos, message)
-
-    def written(self, token: Token) -> str:
-        return self.text[token.pos : token.end] or "end of input"
-
-    def make(self, node: N) -> N:
-        """Count every node built, so a tree can never outgrow max_nodes."""
-        self.nodes += 1
-        if self.nodes > LIMITS.max_nodes:
-            raise LimitError(self.text, _pos(node), f"more than {LIMITS.max_nodes} nodes")
-        return node
-
-    @contextmanager
-    def nested(self, pos: int) -> Iterator[None]:
-        """One level deeper; the limit keeps the Python stack far from overflowing."""
-        self.depth += 1
-        if self.depth > LIMITS.max_depth:
-            raise LimitError(self.text, pos, f"nested more than {LIMITS.max_depth} deep")
-        try:
-            yield
-        finally:
-            self.depth -= 1
-
-    def product(self, items: list[Node], pos: int) -> Node:
-        return items[0] if len(items) == 1 else self.make(Mul(tuple(items), pos=pos))
+class _Parser(Operators, Calculus):
+    """Recursive descent over the tokens of one statement: expressions, terms, factors
+    and scripts here; big operators and calculus in their mixins."""
 
     # -- statements and expressions ------------------------------------------------------
 
@@ -621,37 +542,6 @@ class _Parser:
         raise self.error(pos, f"unknown command \\{name}")
 
     # -- scripts and calls ---------------------------------------------------------------
-
-    def indicator(self, token: Token) -> Node:
-        """`\\mathbb{1}(i = j)`, `\\mathbb{1}[y = k]`, `\\mathbb{1}_{i = j}` and `1_{i = j}`: 1
-        where the relation holds, else 0."""
-        opening = self.peek()
-        if opening.kind == OP and opening.value == "_":
-            brace = self.toks[self.i + 1]
-            if brace.kind != LBRACE or brace.match < 0:
-                raise self.error(opening.pos, "write the indicator's condition: 1_{i = j}")
-            start, close = brace.end, self.toks[brace.match]
-            self.i = brace.match + 1
-        elif opening.kind == OPEN:
-            index = self.matching_close(self.i, len(self.toks))
-            if index < 0:
-                raise self.error(opening.pos, f"missing closing bracket for {opening.value}")
-            start, close = opening.end, self.toks[index]
-            self.i = index + 1
-        else:
-            raise self.error(token.pos, "write the indicator's condition: \\mathbb{1}(i = j)")
-        condition = self.part(start, close.pos)
-        one, zero = Num(Fraction(1), pos=token.pos), Num(Fraction(0), pos=token.pos)
-        return self.make(Cases(((one, condition), (zero, None)), pos=token.pos))
-
-    def indicator_follows(self, node: Node) -> bool:
-        """`1_{i = j}`: a 1 whose subscript is a relation."""
-        if node != Num(Fraction(1)) or not self.at(OP, "_"):
-            return False
-        brace = self.toks[self.i + 1]
-        if brace.kind != LBRACE or brace.match < 0:
-            return False
-        return any(t.kind == REL for t in self.toks[self.i + 2 : brace.match])
 
     def scripts(self, node: Node, callable_name: str | None, pos: int) -> Node:
         """Primes, ^ and _ after an atom (in either order), then a call if one follows."""
@@ -1121,349 +1011,6 @@ class _Parser:
                 Subscript(f"{node.base}_{suffix}", node.index, node.label, pos=token.pos)
             )
         raise self.error(token.pos, f"\\{token.value} over an expression: put it on one letter")
-
-    def extremum(self, token: Token, name: str, mark: Token) -> Node:
-        """`\\max_z f(z)`: over one real variable (not a set, `\\max_{x \\in S}`)."""
-        index, label, column = self.subscript(mark)
-        if not isinstance(index, Name):
-            raise self.error(column, f"\\{name} over {label}: only over one variable, \\{name}_z")
-        with self.nested(token.pos):
-            if not self.starts_factor(self.peek()):
-                raise self.error(self.peek().pos, f"missing expression after \\{name}")
-            body = self.run(stop_at_functions=True)
-        return self.make(Extremum(name, index.name, body, pos=token.pos))
-
-    def cases(self, token: Token) -> Node:
-        """The rows of a cases block, `value & condition` each: the condition a relation or
-        chain, after an optional "if"/"for"; "otherwise" or "else" is the remaining case."""
-        rows_start, rows_end, _ = cases_block(self.text, token.pos, token.end)  # type: ignore[misc]
-        branches: list[tuple[Node, Node | None]] = []
-        with self.nested(token.pos):
-            for start, end in top_spans(self.text, rows_start, rows_end, _ROW):
-                if not self.text[start:end].strip():
-                    continue
-                cells = top_spans(self.text, start, end, _CELL)
-                if len(cells) != 2:
-                    raise self.error(start, "write each case as value & condition")
-                (a, b), (c, d) = cells
-                if _PROSE.search(self.text, a, b):
-                    raise self.error(a, "words in a case's value: write the value alone")
-                value = self.part(a, b, statement=False)
-                condition = self.text[c:d]
-                if _OTHERWISE.fullmatch(condition):
-                    branches.append((value, None))
-                    continue
-                words = _IF.match(condition)
-                start = c + (words.end() if words else 0)
-                if _PROSE.search(self.text, start, d):  # `x > 0 \text{ and } y > 0`
-                    raise self.error(start, "a case's condition in words: write it as relations")
-                branches.append((value, self.part(start, d)))
-        if not branches:
-            raise self.error(token.pos, "empty cases")
-        if any(condition is None for _, condition in branches[:-1]):
-            raise self.error(token.pos, '"otherwise" must be the last case')
-        return self.make(Cases(tuple(branches), pos=token.pos))
-
-    def part(self, start: int, end: int, *, statement: bool = True) -> Node:
-        """The expression (or relation) written in text[start:end], parsed on its own."""
-        inner = _Parser(self.text, tokenize(self.text, start, end))
-        inner.depth = self.depth
-        if inner.at(END):
-            raise self.error(start, "an empty part of a case")
-        node = inner.statement() if statement else inner.expression()
-        if statement and not isinstance(node, Relation | Chain):
-            raise self.error(start, "a case's condition must be a relation such as x > 0")
-        inner.finish()
-        return node
-
-    def limit(self, token: Token) -> Node:
-        """`\\lim_{h \\to 0} body`, the body being the term that follows, as for \\sum. An
-        increment `\\lim_{\\Delta w \\to 0}` is one variable: its Δ w in the body is that name."""
-        usage = "give the variable and the point: \\lim_{h \\to 0}"
-        if not self.at(OP, "_"):
-            raise self.error(token.pos, usage)
-        brace = self.toks[self.i + 1]
-        if brace.kind != LBRACE or brace.match < 0:
-            raise self.error(brace.pos, usage)
-        inner = self.toks[self.i + 2 : brace.match]
-        arrow = next((k for k, t in enumerate(inner) if t.kind == CMD and t.value in _ARROWS), -1)
-        written = [t.value for t in inner[:arrow]]
-        if arrow == 1 and inner[0].kind in (LETTER, NAME):
-            var, increment = written[0], None
-        elif arrow == 2 and written[0] == "Delta" and inner[1].kind == LETTER:
-            var, increment = f"Delta_{written[1]}", written[1]
-        else:
-            raise self.error(brace.pos, usage)
-        after = inner[arrow + 1 :]
-        if any(t.kind == OP and t.value == "^" for t in after):
-            raise self.error(inner[arrow].pos, "one-sided limits are not checked")
-        self.i += 2 + arrow + 1
-        with self.nested(token.pos):
-            point = self.expression()
-            if self.i != brace.match:
-                raise self.error(self.peek().pos, usage)
-            self.advance()
-            if not self.starts_factor(self.peek()) and not self.at(OP, "-"):
-                raise self.error(self.peek().pos, "missing expression after \\lim")
-            body = self.signed_term()
-        if increment is not None:
-            try:
-                body = _increments_named(body, increment, var)
-            except ValueError as error:
-                raise self.error(token.pos, str(error)) from None
-        return self.make(Limit(body, var, point, pos=token.pos))
-
-    def big_operator(self, token: Token, *, product: bool) -> Node:
-        """\\sum_{i=1}^{n} body and \\prod; the body is the term that follows. A bare
-        `\\sum_i`, `\\sum_{ij}` or `\\sum_{i,j}` leaves its range to elaboration, which
-        knows the sizes of the entries the body indexes."""
-        what = "\\prod" if product else "\\sum"
-        lower = upper = None
-        bare: list[str] = []
-        excluded: str | None = None  # Σ_{k ≠ i}: every k of the range but i
-        while self.at(OP) and self.peek().value in "^_":
-            mark = self.advance()
-            if mark.value == "_" and lower is None and not bare and (skip := self.excluded()):
-                bare, excluded = [skip[0]], skip[1]
-            elif mark.value == "_" and lower is None and not bare:
-                bare = self.bare_indices()
-                if not bare:
-                    var, lower = self.bounds(mark, what)
-            elif mark.value == "^" and upper is None and not bare:
-                sup = self.superscript(mark)
-                if sup[0] != "expr":
-                    raise self.error(mark.pos, f"unsupported upper bound for {what}")
-                upper = sup[1]
-            else:
-                raise self.error(mark.pos, f"double bound on {what}")
-        if not bare and (lower is None or upper is None):
-            raise self.error(token.pos, f"give the bounds: {what}_{{i=1}}^{{n}}")
-        with self.nested(token.pos):
-            if not self.starts_factor(self.peek()) and not self.at(OP, "-"):
-                raise self.error(self.peek().pos, f"missing expression after {what}")
-            body = self.signed_term()
-        if not bare:
-            return self.make(Sum(body, var, lower, upper, product, pos=token.pos))
-        if excluded is not None:
-            if product:
-                raise self.error(
-                    token.pos, "\\prod_{k \\ne i} is not supported: divide by the i-th factor"
-                )
-            return self.make(Sum(body, bare[0], None, None, pos=token.pos, excluding=excluded))
-        for index in reversed(bare):
-            body = self.make(Sum(body, index, None, None, product, pos=token.pos))
-        return body
-
-    def excluded(self) -> tuple[str, str] | None:
-        """`_{k \\ne i}` (consumed): the summation letter and the one it skips."""
-        brace = self.peek()
-        if brace.kind != LBRACE or brace.match != self.i + 4:
-            return None
-        var, rel, other = self.toks[self.i + 1 : self.i + 4]
-        if not (
-            var.kind == LETTER and rel.kind == REL and rel.value == "!=" and other.kind == LETTER
-        ):
-            return None
-        self.i = brace.match + 1
-        return var.value, other.value
-
-    def bare_indices(self) -> list[str]:
-        """The letters of `_i`, `_{ij}`, `_{i,j}` (no bounds), consumed; [] otherwise."""
-        if self.at(LETTER):
-            return [self.advance().value]
-        brace = self.peek()
-        if brace.kind != LBRACE or brace.match < 0:
-            return []
-        inner = self.toks[self.i + 1 : brace.match]
-        letters = [t.value for t in inner if t.kind == LETTER]
-        commas = [t for t in inner if t.kind == OP and t.value == ","]
-        if (
-            not letters
-            or len(letters) + len(commas) != len(inner)
-            or len(set(letters)) < len(letters)
-        ):
-            return []
-        self.i = brace.match + 1
-        return letters
-
-    def bounds(self, mark: Token, what: str) -> tuple[str, Node]:
-        brace = self.peek()
-        if brace.kind != LBRACE:
-            raise self.error(mark.pos, f"give the bounds: {what}_{{i=1}}^{{n}}")
-        if brace.match < 0:
-            raise self.error(brace.pos, f"missing closing brace for {what}")
-        self.advance()
-        var_token = self.advance()
-        if var_token.kind not in (LETTER, NAME) or not self.at(REL, "="):
-            raise self.error(brace.pos, f"give the bounds: {what}_{{i=1}}^{{n}}")
-        self.advance()
-        with self.nested(brace.pos):
-            lower = self.expression()
-        if not self.at(RBRACE):
-            raise self.error(
-                self.peek().pos, f"unexpected {self.written(self.peek())} in the bounds of {what}"
-            )
-        self.advance()
-        return var_token.value, lower
-
-    def gradient(self, token: Token) -> Node:
-        if self.at(OP, "^"):
-            raise self.error(token.pos, "Hessians \\nabla^2 are not supported")
-        if not self.at(OP, "_"):
-            return self.gradient_at_point(token)
-        var = self.subscript(self.advance())[0]
-        if self.at(OP, "^"):
-            raise self.error(token.pos, "Hessians \\nabla^2 are not supported")
-        with self.nested(token.pos):
-            if not self.starts_factor(self.peek()):
-                raise self.error(self.peek().pos, "missing expression after \\nabla")
-            operand = self.run(stop_at_functions=False)
-        return self.make(Gradient(operand, var, pos=token.pos))
-
-    def gradient_at_point(self, token: Token) -> Node:
-        """`\\nabla l(v)`: the gradient of a function of one argument at the point v, the
-        only variable it can mean; the factors after the call are not differentiated."""
-        with self.nested(token.pos):
-            operand = self.run(stop_at_functions=False) if self.starts_factor(self.peek()) else None
-        factors = operand.factors if isinstance(operand, Mul) else (operand,)
-        match factors[0]:
-            case (
-                Call(args=(Name() | Subscript() | Pow(base=Name()) as point,), derivative=0) as call
-            ):
-                # v^t is an element of v where v is a sequence; elaboration decides
-                gradient = self.make(Gradient(call, point, pos=token.pos, at_point=True))
-                return Mul((gradient, *factors[1:]), pos=token.pos) if factors[1:] else gradient
-        raise self.error(token.pos, "say which variable: \\nabla_w L")
-
-    def partial(self, token: Token) -> Node:
-        if not self.at(OP, "_"):
-            raise self.error(
-                token.pos, "\\partial outside a derivative: write \\frac{\\partial f}{\\partial w}"
-            )
-        var = self.subscript(self.advance())[0]
-        with self.nested(token.pos):
-            if not self.starts_factor(self.peek()):
-                raise self.error(self.peek().pos, "missing expression after \\partial")
-            operand = self.run(stop_at_functions=False)
-        return self.make(Derivative(operand, var, pos=token.pos))
-
-    # -- fractions and derivatives -------------------------------------------------------
-
-    def is_d(self, token: Token) -> bool:
-        """`d`, `\\partial`, `\\mathrm{d}`: the differential symbol of a derivative."""
-        return (
-            (token.kind == LETTER and token.value == "d")
-            or (token.kind == CMD and token.value == "partial")
-            or (token.kind == WORD and token.text == "d")
-        )
-
-    def arg_span(self, index: int) -> tuple[int, int, int] | None:
-        """(first, stop, next) token indices of the macro argument starting at `index`."""
-        token = self.toks[index]
-        if token.kind == LBRACE:
-            if token.match < 0:
-                return None
-            return index + 1, token.match, token.match + 1
-        if token.kind == END:
-            return None
-        return index, index + 1, index + 1
-
-    def fraction(self, token: Token) -> Node:
-        num = self.arg_span(self.i)
-        den = self.arg_span(num[2]) if num else None
-        if num and den and self.derivative_shape(num, den):
-            return self.derivative(token, num, den)
-        numerator = self.argument(token)
-        if self.at(END):
-            raise self.error(token.pos, f"missing denominator for \\{token.value}")
-        denominator = self.argument(token)
-        return self.make(Div(numerator, denominator, pos=token.pos))
-
-    def derivative_shape(self, num: tuple[int, int, int], den: tuple[int, int, int]) -> bool:
-        toks = self.toks
-        if not (self.is_d(toks[num[0]]) and self.is_d(toks[den[0]])):
-            return False
-        if den[1] - den[0] < 2 or toks[den[0] + 1].kind == OP:
-            return False
-        after = toks[num[0] + 1] if num[0] + 1 < num[1] else None
-        return after is None or not (after.kind == OP and after.value == "_")
-
-    def derivative(
-        self, token: Token, num: tuple[int, int, int], den: tuple[int, int, int]
-    ) -> Node:
-        """\\frac{d f}{dx}, \\frac{\\partial^2}{\\partial x^2} g, \\frac{d}{dz}(...)."""
-        self.i = num[0] + 1
-        order = self.order() if self.at(OP, "^") else 1
-        body = None
-        if self.i < num[1]:
-            with self.nested(token.pos):
-                body = self.expression()
-            if self.i != num[1]:
-                raise self.error(
-                    self.peek().pos, f"unexpected {self.written(self.peek())} in a derivative"
-                )
-        self.i = den[0]
-        variables: list[tuple[Node, int]] = []
-        with self.nested(token.pos):
-            while self.i < den[1]:
-                d = self.advance()
-                if not self.is_d(d):
-                    raise self.error(d.pos, "expected d or \\partial before each variable")
-                if self.i >= den[1]:
-                    raise self.error(d.pos, "missing variable after d")
-                var = self.run(stop_at_functions=False, stop_at_d=True)
-                if (
-                    isinstance(var, Pow)
-                    and isinstance(var.exponent, Num)
-                    and (var.exponent.value.denominator == 1 and 1 < var.exponent.value <= 9)
-                ):
-                    variables.append((var.base, int(var.exponent.value)))
-                else:
-                    variables.append((var, 1))
-            if self.i != den[1]:
-                raise self.error(self.peek().pos, "unexpected token in a derivative")
-        self.i = den[2]
-        if sum(k for _, k in variables) != order:
-            raise self.error(token.pos, "the orders above and below the fraction bar differ")
-        if body is None:
-            with self.nested(token.pos):
-                if not self.starts_factor(self.peek()):
-                    raise self.error(token.pos, "missing expression after d/dx")
-                body = self.run(stop_at_functions=False)
-        for var, k in reversed(variables):
-            body = self.make(Derivative(body, var, k, pos=token.pos))
-        return body
-
-    def order(self) -> int:
-        mark = self.advance()
-        sup = self.superscript(mark)
-        value = sup[1] if sup[0] == "expr" else None
-        if not (isinstance(value, Num) and value.value.denominator == 1 and 1 <= value.value <= 9):
-            raise self.error(mark.pos, "the order of a derivative must be a small whole number")
-        return int(value.value)
-
-
-def _increments_named(body: Node, letter: str, name: str) -> Node:
-    """`Δ w` (the factors Δ and w side by side) as the one name of an increment."""
-
-    def change(node: Node, rebuild: Callable[[object], object]) -> Node | None:
-        if not isinstance(node, Mul):
-            return None
-        factors: list[Node] = []
-        for factor in node.factors:
-            after_delta = bool(factors) and factors[-1] == Name("Delta")
-            if after_delta and factor == Name(letter):
-                factors[-1] = Name(name, pos=_pos(factor))
-            elif after_delta and isinstance(factor, Pow) and factor.base == Name(letter):
-                factors[-1] = replace(factor, base=Name(name, pos=_pos(factor)))  # Δw² is (Δw)²
-            else:
-                factors.append(rebuild(factor))  # type: ignore[arg-type]
-        return factors[0] if len(factors) == 1 else replace(node, factors=tuple(factors))
-
-    named = rebuilt(body, change)
-    if "Delta" in names(named):
-        raise ValueError(f"Δ stands apart from {letter} in the limit's body")
-    return named
 
 
 def _parse(text: str, *, expression_only: bool) -> Node:
