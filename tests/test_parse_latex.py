@@ -829,3 +829,13 @@ def test_an_increment_squared_is_the_square_of_the_increment() -> None:
     node = P(r"\lim_{\Delta w \to 0} \frac{\Delta w^2}{\Delta w} = 0")
     assert isinstance(node, Relation)
     assert "Delta" not in {n.name for n in walk(node) if isinstance(n, Name)}
+
+
+def test_an_array_of_one_column_lists_lines_and_one_of_several_is_refused() -> None:
+    assert split_aligned(r"\begin{array}{l} a = b \\ c = d \end{array}") == ["a = b", "c = d"]
+    with pytest.raises(ParseError, match="several columns"):
+        split_aligned(r"\begin{array}{cc} a & b \\ c & d \end{array}")
+
+
+def test_parameters_after_a_semicolon_are_arguments() -> None:
+    assert P("o(x_t; W_o)") == P("o(x_t, W_o)")

@@ -664,7 +664,7 @@ class _Parser(Operators, Calculus):
             if self.at(CLOSE):
                 raise self.error(opening.pos, "empty parentheses")
             args = [self.expression()]
-            while self.at(OP, ","):
+            while self.at(OP, ",") or self.at(OP, ";"):  # f(x; θ): its parameters after ;
                 self.advance()
                 args.append(self.expression())
             self.close(opening)

@@ -511,13 +511,17 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
 
 # Display blocks ------------------------------------------------------------------------
 
-_ALIGNED = r"aligned|alignedat|align\*?|alignat\*?|gathered|gather\*?|split|eqnarray\*?|multline\*?"
+_ALIGNED = (
+    r"aligned|alignedat|align\*?|alignat\*?|gathered|gather\*?|split|eqnarray\*?|multline\*?"
+    r"|array"  # of one column only: `\begin{array}{l}` lists lines, more columns are a matrix
+)
 _WRAPPERS = r"equation\*?|displaymath|math"
 _BEGIN = re.compile(
     r"(?:\\begin|\x08egin|(?<![A-Za-z\\])egin)\s*\{(" + _ALIGNED + "|" + _WRAPPERS + r")\}"
 )
 _END = r"\\end\s*\{{{}\}}"
-_ENV_ARGUMENT = re.compile(r"\s*(?:\[[a-z]\]|\{\d+\})")
+_ONE_COLUMN = ("{l}", "{c}", "{r}")
+_ENV_ARGUMENT = re.compile(r"\s*(?:\[[a-z]\]|\{\d+\}|\{[lcr|]+\})")
 _BREAK = re.compile(r"\\\\\*?(?:\s*\[[^\]\n]{0,20}\])?")
 _TEXT_ALONE = re.compile(r"\\(?:nonumber|notag)\b|\\label\{[^{}]*\}|\\tag\*?\{[^{}]*\}")
 
@@ -635,6 +639,10 @@ def split_aligned(text: str) -> list[str]:
         argument = _ENV_ARGUMENT.match(body, inner_start)
         if argument:
             inner_start = argument.end()
+        if name == "array" and (argument is None or argument.group().strip() not in _ONE_COLUMN):
+            raise ParseError(
+                text, start + begin.start(), "an array of several columns is a matrix: not read"
+            )
         body = body[inner_start : end_match.start()]
         if re.fullmatch(_WRAPPERS, name):
             continue
