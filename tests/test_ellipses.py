@@ -145,3 +145,17 @@ def test_terms_outside_the_pattern_stay_outside() -> None:
 def test_dots_whose_pattern_is_not_beyond_doubt_are_refused(text: str, reason: str) -> None:
     with pytest.raises(ParseError, match=reason):
         parse_latex(text)
+
+
+def test_a_written_term_after_the_dots_joins_the_run(verdict_of: Decide) -> None:
+    # found by review: a_n stayed outside, and the statement was refuted at n = 0
+    verdict = verdict_of(
+        r"a_1 + \dots + a_{n-1} + a_n = \sum_{i=1}^{n} a_i", assume=["n integer", "n >= 0"]
+    )
+    assert verdict.status in HOLDS, verdict.summary
+
+
+@pytest.mark.parametrize("text", [r"y = a_2 + \dots + a_{2n}", r"y = x_0 + \cdots + x_{2n}"])
+def test_a_step_that_could_be_a_stride_is_refused(text: str) -> None:
+    with pytest.raises(ParseError, match="could be a stride"):
+        parse_latex(text)

@@ -11,7 +11,7 @@ import pytest
 
 from derive.claim import claim
 from derive.engine import Settings, decide
-from derive.errors import Unsupported
+from derive.errors import ParseError, Unsupported
 from derive.model import ast
 from derive.model.indices import elaborate
 from derive.model.types import Context, Law, Matrix, Random, Sequence, Vector
@@ -206,9 +206,26 @@ def test_an_entry_of_a_matrix_needs_two_indices(verdict_of: Callable[..., Verdic
         (r"\sum_{i=1}^{3} \delta_{i2} x_i = x_2", {"x": "vector(3)"}, "holds"),
         (r"\delta_{ij} = \delta_{ji}", {}, "refused"),  # no indices in scope: no reading
         (r"\delta_{12} = 0", {}, "refused"),
+        # entries, softmax and comma subscripts
+        (r"\mathrm{softmax}(z)_1 = 1", {}, "refused"),  # z undeclared: a number, no vector
+        (r"\mathrm{logsumexp}(z) = z", {}, "refused"),
+        (
+            r"\left(W x\right)_i y_i = y^\top W x",
+            {"W": "matrix(m, n)", "x": "vector(n)", "y": "vector(m)"},
+            "refused",
+        ),
+        (r"\delta_{ij} a_j = a_i", {"a": "vector(n)"}, "refused"),  # summed by the convention?
+        (r"\sum_j X_{i,j} = \sum_j X_{ij}", {"X": "matrix(n, n)"}, "holds"),
+        (
+            r"u_{i,j} + 0 = u_{ij}",
+            {"u": "vector(4)"},
+            "refused",
+        ),  # commas: an entry of a matrix only
+        (r"\sum_{k=2}^{2n} a_k = \sum_{i=2}^{2n} a_i", {"n": "positive integer"}, "holds"),
+        (r"\cos \mathbb{\pi} = -1", {}, "holds"),
     ],
 )
-def test_exclusions_and_deltas_the_review_found(
+def test_readings_the_reviews_found(
     statement: str, let: dict[str, str], outcome: str, verdict_of: Callable[..., Verdict]
 ) -> None:
     verdict = verdict_of(statement, let=let)
@@ -218,3 +235,11 @@ def test_exclusions_and_deltas_the_review_found(
         assert verdict.status not in (Status.PROVED, Status.VERIFIED, Status.REFUTED), (
             verdict.summary
         )
+
+
+@pytest.mark.parametrize(
+    "text", [r"\nabla_{x,y} f = 0", r"(W x)_{1i} = 0", r"(A B)_{12} = 0", r"X_{1,2} = 0"]
+)
+def test_subscripts_that_run_together_or_list_indices_are_refused_where_doubtful(text: str) -> None:
+    with pytest.raises(ParseError):
+        parse_statement(text)

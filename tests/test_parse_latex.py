@@ -796,7 +796,8 @@ def test_an_indicator_is_one_where_its_relation_holds(text: str) -> None:
 def test_a_subscript_on_an_expression_is_its_entry() -> None:
     assert P("(a+b)_i") == Component(Add((Name("a"), Name("b"))), Name("i"))
     assert P(r"\mathrm{softmax}(z)_i") == Component(Call("softmax", (Name("z"),)), Name("i"))
-    assert P("X_{i,j}") == P("X_{ij}")  # commas between one-letter indices
+    # commas between one-letter indices: the entry X_{ij}, its label keeps the commas
+    assert P("X_{i,j}") == Subscript("X", Name("ij"), "i,j")
 
 
 def test_a_blackboard_lowercase_letter_is_read_as_the_bold_letter_it_stands_for() -> None:

@@ -42,6 +42,7 @@ class Elaborated:
 def elaborate(relation: ast.Relation, context: Context) -> Elaborated:
     """The relation with repeated indices summed and bare sums given their ranges."""
     _check_exclusions(relation)
+    _check_entries(relation, context)
     if not _has_index_notation(relation, context):
         return Elaborated(relation, {})
     letters = _Letters(context)
@@ -247,6 +248,40 @@ def _check_exclusions(relation: ast.Relation) -> None:
                     f"Σ_{{{node.var} ≠ {node.excluding}}}: is {node.excluding} summed too (a sum "
                     f"over pairs) or fixed? write the sums out"
                 )
+
+
+def _check_entries(relation: ast.Relation, context: Context) -> None:
+    """An index of an entry of an expression ((W x)_i), or of an undeclared δ_{ij},
+    repeated on another factor of its product ((W x)_i y_i, δ_{ij} a_j) would be summed by
+    the convention (it is nowhere else) over an extent this module cannot see: refused
+    rather than read as free, unless a sum written out binds it."""
+    for node, scope in _walk_bound(relation):
+        if not isinstance(node, ast.Mul):
+            continue
+        for k, factor in enumerate(node.factors):
+            letters = _unseen_indices(factor, context) - scope
+            others = ast.names(node.factors[:k] + node.factors[k + 1 :])
+            repeated = letters & (others | {c for name in others for c in name})
+            elsewhere = ast.names(_without(relation, node))
+            free = elsewhere | {c for name in elsewhere for c in name}
+            if repeated - free:  # repeated here and nowhere free: the convention would sum it
+                raise Unsupported(
+                    "an index of an entry of an expression or of δ repeated in its product "
+                    "((W x)_i y_i, δ_{ij} a_j): write the sum with \\sum"
+                )
+
+
+def _unseen_indices(factor: ast.Node, context: Context) -> set[str]:
+    """The index letters of an entry of an expression, or of an undeclared δ."""
+    if isinstance(factor, ast.Component) or (
+        isinstance(factor, ast.Subscript)
+        and factor.base == "delta"
+        and context.lookup("delta") is None
+    ):
+        index = factor.index
+    else:
+        return set()
+    return set("".join(n.name for n in ast.walk(index) if isinstance(n, ast.Name)))
 
 
 def _without(tree: ast.Node, part: ast.Node) -> ast.Node:

@@ -315,6 +315,13 @@ class Lowering(Reading):
         decl = self.context.lookup(base)
         if (delta := self._kronecker(node)) is not None:
             return delta
+        if "," in node.label:  # X_{i,j}: an entry of a declared matrix, nothing else
+            shape = decl.shape if isinstance(decl, Random) else decl
+            if not isinstance(shape, Matrix) or node.label.count(",") != 1:
+                raise Unsupported(
+                    f"{base}_{{{node.label}}}: indices separated by commas name an entry of a "
+                    "declared matrix only"
+                )
         is_sequence = isinstance(decl, Sequence) or (
             isinstance(decl, Random) and isinstance(decl.shape, Sequence)
         )
@@ -341,6 +348,8 @@ class Lowering(Reading):
         indexed from 1 at the instance's explicit size."""
         value = self.lower(node.expr)
         if not isinstance(value, sp.MatrixBase):  # size 1 (W x at n = 1) is a number
+            if not self._holds_array(node.expr):
+                raise Unsupported("an entry of an expression that is a number: declare the vector")
             value = sp.ImmutableMatrix([[value]])
         index = node.index
         if isinstance(index, ast.Name) and len(index.name) == 2:  # (A B)_{ij}
@@ -362,12 +371,24 @@ class Lowering(Reading):
             return list(value)[positions[0]]
         return value[positions[0], positions[1]]
 
+    def _holds_array(self, node: ast.Node) -> bool:
+        """Whether a name in the tree is declared as a vector or a matrix (so that a value of
+        size 1 is a vector at size 1, not a number)."""
+        for name in ast.names(node):
+            decl = self.context.lookup(name)
+            shape = decl.shape if isinstance(decl, Random) else decl
+            if isinstance(shape, Vector | Matrix) or (
+                isinstance(shape, Sequence) and isinstance(shape.element, Vector | Matrix)
+            ):
+                return True
+        return False
+
     def _kronecker(self, node: ast.Subscript) -> Value | None:
         """`δ_{ij}` of two indices in scope (summed, or a free index being checked): 1 where
         they are equal, else 0; δ itself must be undeclared and undefined."""
         if node.base != "delta" or self.context.lookup("delta") is not None:
             return None
-        label = node.label
+        label = node.label.replace(",", "")  # δ_{n,i} is δ_{ni}
         if self.context.definition("delta") is not None or not re.fullmatch(
             r"[A-Za-z0-9]{2}", label
         ):
@@ -539,6 +560,8 @@ class Lowering(Reading):
 
     def _builtin(self, name: str, node: ast.Call) -> Value:
         args = [self.lower(a) for a in node.args]
+        if name in ("softmax", "logsumexp") and not self._holds_array(node):
+            raise Unsupported(f"{name} of a number: declare its argument as a vector")
         if name in ELEMENTWISE:
             (arg,) = args
             fn = ELEMENTWISE[name]

@@ -14,6 +14,7 @@ n − 1 is read from the signs of its coefficients (sizes count up), and mixed s
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import fields, replace
@@ -187,13 +188,21 @@ def _fresh(*trees: ast.Node) -> str:
 
 
 def folded(
-    preceding: list[ast.Node], first: ast.Node, last: ast.Node, *, product: bool, pos: int
-) -> tuple[int, ast.Sum]:
+    preceding: list[ast.Node],
+    first: ast.Node,
+    last: ast.Node,
+    following: list[ast.Node],
+    *,
+    product: bool,
+    pos: int,
+) -> tuple[int, int, ast.Sum]:
     """The sum (or product) of the run from `first` to `last` that dots stand for, and how
-    many of the `preceding` terms (written before `first`) it takes in: those that fit the
-    pattern one step back each. One that fits it at another step is refused (`a_1 + a_3 +
-    ⋯`); where unrelated terms are left before the run, it is read only where it has a
-    term at least (1 + x + x² + ⋯ + x^n says nothing about n = 0)."""
+    many of the `preceding` and `following` terms it takes in: those that fit the pattern
+    one step further each (a_1 + ⋯ + a_{n-1} + a_n). One before it that fits at another
+    step is refused (`a_1 + a_3 + ⋯`), and so is a step that no written term fixes and
+    that could be a stride (a_2 + ⋯ + a_{2n}: every even term, or every term?). Where
+    unrelated terms are left before the run, it is read only where it has a term at least
+    (1 + x + x² + ⋯ + x^n says nothing about n = 0)."""
     holes = list(_holes(first, last))
     if not holes:
         raise Unreadable("the terms around ... are the same: nothing tells what it counts")
@@ -218,6 +227,14 @@ def folded(
             break
         first, taken = term, taken + 1
         holes = list(_holes(first, last))
+    joined = 0
+    for term in following:
+        if _offset(last, term, paths) != (Fraction(direction), ()):
+            break
+        last, joined = term, joined + 1
+        holes = list(_holes(first, last))
+    if not taken and not joined and _stride_possible(holes[0]):
+        raise Unreadable("the step of ... could be a stride: write the second term, or \\sum")
     var = _fresh(*preceding, first, last)
     _, start, end = holes[0]
     natural = not (start if direction > 0 else end)[1]  # k runs over the indices themselves
@@ -246,4 +263,13 @@ def folded(
         pos=pos,
         nonempty=len(preceding) > taken,
     )
-    return taken, run
+    return taken, joined, run
+
+
+def _stride_possible(hole: tuple[Path, Affine, Affine]) -> bool:
+    """Whether every coefficient of the step between the first and the last index shares a
+    factor (2n − 2: every second index may be meant)."""
+    _, start, end = hole
+    constant, terms = _minus(end, start)
+    coefficients = [int(constant), *(int(c) for _, c in terms)]
+    return bool(terms) and math.gcd(*coefficients) >= 2

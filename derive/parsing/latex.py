@@ -268,13 +268,19 @@ class _Parser(Operators, Calculus):
                 raise self.error(column, "... ends the expression: the last term is not written")
             previous = dots[number - 1][0] + 1 if number else 0  # after the last term of a run
             preceding = items[previous : where - 1]
+            following = items[where + 1 :]  # runs further right are folded already
             try:
-                taken, run = folded(
-                    preceding, items[where - 1], items[where], product=product, pos=column
+                taken, joined, run = folded(
+                    preceding,
+                    items[where - 1],
+                    items[where],
+                    following,
+                    product=product,
+                    pos=column,
                 )
             except Unreadable as error:
                 raise self.error(column, str(error)) from None
-            items[where - 1 - taken : where + 1] = [self.make(run)]
+            items[where - 1 - taken : where + 1 + joined] = [self.make(run)]
         return items
 
     def signs(self) -> list[Token]:
@@ -484,10 +490,11 @@ class _Parser(Operators, Calculus):
                 raise self.error(pos, _SETS)
             if letter == "1":
                 return self.indicator(token), None
-            if re.fullmatch(r"[a-z]", letter):  # \mathbb{w} written for a bold w
-                return self.make(Name(letter, pos=pos)), letter
-            if letter.startswith("\\") and letter[1:] in GREEK_NAMES:  # \mathbb{\theta}
-                return self.make(Name(GREEK_NAMES[letter[1:]], pos=pos)), GREEK_NAMES[letter[1:]]
+            name = letter if re.fullmatch(r"[a-z]", letter) else GREEK_NAMES.get(letter[1:], "")
+            if name and (letter[0] == "\\" or len(letter) == 1):  # \mathbb{w}: a bold w
+                if name in ("e", "pi"):
+                    return self.make(Const(name, pos=pos)), None  # as \mathbf{e}, \boldsymbol{\pi}
+                return self.make(Name(name, pos=pos)), name
             raise self.error(pos, f"unknown \\mathbb{{{content}}}")
         lower = re.sub(r"\s+", "", content).lower()
         if lower in ("argmax", "argmin"):
@@ -564,7 +571,7 @@ class _Parser(Operators, Calculus):
             else:
                 if sub is not None:
                     raise self.error(token.pos, "double subscript: use braces")
-                sub = self.subscript(token)
+                sub = self.subscript(token, entry=True)
         if id(node) in self.braced and (primes or sup or sub):
             raise self.error(_pos(node), _BRACES)
         if sup is not None and sup[0] == "prime":
@@ -625,8 +632,8 @@ class _Parser(Operators, Calculus):
             base = node.name
         elif isinstance(node, Subscript) and node.label.startswith("("):
             base = f"{node.base}^{node.label}"
-        else:
-            return self.make(Component(node, index, pos=pos))  # (W x)_i, [h W + b]_b
+        else:  # (W x)_i, [h W + b]_b
+            return self.make(Component(_entry_index(node, label, sub_pos, self), index, pos=pos))
         return self.make(Subscript(base, index, label, pos=pos))
 
     def apply_superscript(self, node: Node, sup: tuple, pos: int) -> Node:
@@ -644,8 +651,10 @@ class _Parser(Operators, Calculus):
         if self.at(OP, "'"):
             raise self.error(self.peek().pos, "a prime after a call: write the derivative")
         if self.at(OP, "_"):
-            index, _, _ = self.subscript(self.advance())
-            node = self.make(Component(node, index, pos=_pos(node)))
+            index, label, column = self.subscript(self.advance())
+            node = self.make(
+                Component(_entry_index(index, label, column, self), index, pos=_pos(node))
+            )
         if self.at(OP, "^"):
             token = self.advance()
             sup = self.superscript(token)
@@ -750,8 +759,9 @@ class _Parser(Operators, Calculus):
                     return k
         return -1
 
-    def subscript(self, underscore: Token) -> tuple[Node, str, int]:
-        """What follows _: the index node, its written label, and its column."""
+    def subscript(self, underscore: Token, *, entry: bool = False) -> tuple[Node, str, int]:
+        """What follows _: the index node, its written label, and its column. `entry`: the
+        subscript of a letter, where `X_{i,j}` (one-letter indices) names an entry."""
         token = self.peek()
         if token.kind == LBRACE:
             first, last = self.i + 1, token.match
@@ -773,23 +783,16 @@ class _Parser(Operators, Calculus):
                 return self.make(Name(inner[0].value, pos=inner[0].pos)), inner[0].value, token.pos
             if any(t.kind == OP and t.value == "," for t in inner):
                 parts, commas = inner[0::2], inner[1::2]
-                kinds = {t.kind for t in parts}
                 if (
-                    all(t.kind == OP and t.value == "," for t in commas)
+                    entry
+                    and all(t.kind == OP and t.value == "," for t in commas)
                     and len(parts) == len(commas) + 1
-                    and (
-                        kinds == {LETTER}
-                        or (kinds == {NUM} and all(len(t.value) == 1 for t in parts))
-                    )
-                ):  # X_{i,j} is X_{ij}, X_{1,2} is X_{12}: an entry
+                    and all(t.kind == LETTER for t in parts)
+                ):  # X_{i,j}: the label keeps its commas, for lowering to check the shape
                     self.i = last + 1
                     joined = "".join(t.value for t in parts)
-                    index = (
-                        Name(joined, pos=inner[0].pos)
-                        if kinds == {LETTER}
-                        else Num(Fraction(joined), pos=inner[0].pos)
-                    )
-                    return self.make(index), joined, token.pos
+                    label = ",".join(t.value for t in parts)
+                    return self.make(Name(joined, pos=inner[0].pos)), label, token.pos
                 comma = next(t for t in inner if t.kind == OP and t.value == ",")
                 raise self.error(
                     comma.pos, "several indices (i,j) in one subscript are not supported"
@@ -1011,6 +1014,14 @@ class _Parser(Operators, Calculus):
                 Subscript(f"{node.base}_{suffix}", node.index, node.label, pos=token.pos)
             )
         raise self.error(token.pos, f"\\{token.value} over an expression: put it on one letter")
+
+
+def _entry_index(expr: Node, label: str, column: int, parser: _Parser) -> Node:
+    """`expr`, after checking that the index of its entry reads one way: one letter, a
+    number, `i+1`, or two letters for a matrix (`(W x)_{1i}` and `(A B)_{12}` do not)."""
+    if re.fullmatch(r"[A-Za-z0-9]{2,}", label) and not re.fullmatch(r"[A-Za-z]{2}|[0-9]", label):
+        raise parser.error(column, f"the entry ({label}) runs indices together: write them apart")
+    return expr
 
 
 def _parse(text: str, *, expression_only: bool) -> Node:

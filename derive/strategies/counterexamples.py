@@ -78,4 +78,9 @@ def _matrix_text(entries: dict[tuple[int, ...], str]) -> str:
         return "[" + ", ".join(entries[k] for k in sorted(entries)) + "]"
     rows = sorted({k[0] for k in entries})
     cols = sorted({k[1] for k in entries})
-    return "[" + ", ".join("[" + ", ".join(entries[(r, c)] for c in cols) + "]" for r in rows) + "]"
+    # an entry the statement does not use is not part of the point: any value will do
+    return (
+        "["
+        + ", ".join("[" + ", ".join(entries.get((r, c), "*") for c in cols) + "]" for r in rows)
+        + "]"
+    )

@@ -498,6 +498,8 @@ def _compile(args: list[sp.Basic], exprs: list[sp.Expr], functions: dict[str, ob
             values = fn(*columns)
         except OverflowError:  # an exact integer past the float range met a float column
             return [np.float64(np.nan)] * len(bodies)  # no float evidence either way
+        except NameError:  # Σ_{k=2}^{2n} a_k: elements that only a value of n would name
+            return [np.float64(np.nan)] * len(bodies)
         return [_real(np.asarray(v)) for v in values]
 
     return call
@@ -601,6 +603,9 @@ def _free_atoms(expr: sp.Expr) -> set[sp.Basic]:
     for s in expr.atoms(sp.Sum, sp.Product):
         bound |= {limit[0] for limit in s.limits}
     outside = expr.xreplace({i: sp.Dummy() for i in indexed}) if indexed else expr
+    # a[k] inside Σ_k is no atom of the point: its value follows from k's (an atom a_{k}
+    # of its own made Σ_{k=2}^{2n} a_k and Σ_{i=2}^{2n} a_i differ)
+    indexed = {i for i in indexed if not (i.free_symbols & bound)}
     symbols = {
         symbol
         for symbol in outside.free_symbols
