@@ -159,3 +159,15 @@ def test_a_written_term_after_the_dots_joins_the_run(verdict_of: Decide) -> None
 def test_a_step_that_could_be_a_stride_is_refused(text: str) -> None:
     with pytest.raises(ParseError, match="could be a stride"):
         parse_latex(text)
+
+
+def test_the_last_component_of_a_vector_is_its_entry_when_its_size_is_assumed_on(
+    verdict_of: Decide,
+) -> None:
+    # found by review: with `n positive integer` assumed, u_n was a name of its own
+    verdict = verdict_of(
+        r"u_1 + \cdots + u_n = u_n + \sum_{i=1}^{n-1} u_i",
+        let={"u": "vector(n)"},
+        assume=["n positive integer"],
+    )
+    assert verdict.status in HOLDS, verdict.summary

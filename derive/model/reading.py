@@ -73,8 +73,8 @@ class Reading:
 
     def _indexes(self, node: ast.Subscript) -> bool:
         """Whether a subscript on a vector or matrix picks a component: a literal index
-        (`u_1`, `X_{12}`) or summation indices in scope (`u_i` in Σ_i); `w_{hat}` or a
-        free `u_i` is a name of its own."""
+        (`u_1`, `X_{12}`), summation indices in scope (`u_i` in Σ_i), or sizes of the
+        instance (`u_n` of a u of size n); `w_{hat}` or a free `u_i` is a name of its own."""
         if isinstance(node.index, ast.Num):
             return True
         used = ast.names(node.index)
@@ -88,7 +88,8 @@ class Reading:
                 f"{node.base}_{{{node.label}}} is an entry whose index {free} is not summed: "
                 f"write the sum over {free} (repeated indices are not summed implicitly)"
             )
-        return bool(summed)
+        sizes = set(getattr(self, "sizes", {}))  # u_n, u_{n-1} of a u of size n: a number here
+        return bool(summed) or (bool(letters) and letters <= sizes | summed)
 
     def _applied_power(self, factor: ast.Node) -> tuple[str, ast.Node | None] | None:
         """(f, k) for a factor `f^k` (or `f`, k None) whose f this statement applies as a
