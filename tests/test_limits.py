@@ -84,6 +84,9 @@ def test_two_limits_that_both_may_not_exist_are_not_proved_equal(verdict_of: Dec
     ("statement", "reason"),
     [
         (r"\lim_{h \to 0} \frac{|h|}{h} = 1", "may not be smooth"),
+        (r"\lim_{h \to 0} \mathbb{1}(h > 0) = 1", "may not be smooth"),  # jumps at 0
+        (r"\lim_{h \to 0} \frac{\mathrm{relu}(h)}{h} = 1", "may not be smooth"),
+        (r"\lim_{h \to 0} \frac{h}{|h|} = 1", "not a polynomial"),
         (r"\lim_{h \to 0} \sqrt{x + h} = \sqrt{x}", "may not be smooth"),  # false at x = 0
         (r"\lim_{h \to 0} \frac{h}{\sin(h)} = 1", "not a polynomial"),
         (r"\lim_{x \to \infty} \frac{1}{x} = 0", "finite number"),

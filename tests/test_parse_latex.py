@@ -840,3 +840,16 @@ def test_an_array_of_one_column_lists_lines_and_one_of_several_is_refused() -> N
 
 def test_parameters_after_a_semicolon_are_arguments() -> None:
     assert P("o(x_t; W_o)") == P("o(x_t, W_o)")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [r"a + \boxed{x = 1}", r"\boxed{x = 1} + 2", r"a \boxed{x = 1}"],
+)
+def test_a_boxed_relation_inside_an_expression_is_refused(text: str) -> None:
+    with pytest.raises(ParseError, match="relation"):  # a + x = 1 is not what is boxed
+        P(text)
+
+
+def test_an_entry_of_a_call_keeps_the_call() -> None:
+    assert P(r"\sigma(z)_i") == Component(Call("sigma", (Name("z"),)), Name("i"))

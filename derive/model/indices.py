@@ -27,7 +27,7 @@ from fractions import Fraction
 from derive.errors import Unsupported
 from derive.model import ast
 from derive.model.reading import means_transpose
-from derive.model.types import Context, Matrix, Random, Sequence, Size, Vector
+from derive.model.types import Context, Matrix, Sequence, Size, Vector, shape_of
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ class _Letters:
         """{letter: extent} for `u_i` of a vector or `X_{ij}` of a matrix; {} for anything
         else (`h_t` of a sequence, `w_{hat}`, `u_1`)."""
         decl = self.context.lookup(node.base)
-        shape = decl.shape if isinstance(decl, Random) else decl
+        shape = shape_of(decl)
         index = node.index
         if not isinstance(index, ast.Name) or self._named(index.name):
             return {}
@@ -260,15 +260,20 @@ def _check_entries(relation: ast.Relation, context: Context) -> None:
             continue
         for k, factor in enumerate(node.factors):
             letters = _unseen_indices(factor, context) - scope
-            others = ast.names(node.factors[:k] + node.factors[k + 1 :])
-            repeated = letters & (others | {c for name in others for c in name})
-            elsewhere = ast.names(_without(relation, node))
-            free = elsewhere | {c for name in elsewhere for c in name}
-            if repeated - free:  # repeated here and nowhere free: the convention would sum it
+            if not letters:
+                continue
+            repeated = letters & _letters(node.factors[:k] + node.factors[k + 1 :])
+            if repeated - _letters(_without(relation, node)):  # the convention would sum it
                 raise Unsupported(
                     "an index of an entry of an expression or of δ repeated in its product "
                     "((W x)_i y_i, δ_{ij} a_j): write the sum with \\sum"
                 )
+
+
+def _letters(tree: object) -> set[str]:
+    """The names a tree mentions and their letters (`ij` of X_{ij} is i and j)."""
+    found = ast.names(tree)
+    return found | {letter for name in found for letter in name}
 
 
 def _unseen_indices(factor: ast.Node, context: Context) -> set[str]:
@@ -298,7 +303,7 @@ def _has_index_notation(relation: ast.Relation, context: Context) -> bool:
         if isinstance(node, ast.Subscript | ast.Pow):
             name = node.base if isinstance(node, ast.Subscript) else getattr(node.base, "name", "")
             decl = context.lookup(name)
-            shape = decl.shape if isinstance(decl, Random) else decl
+            shape = shape_of(decl)
             if isinstance(shape, Vector | Matrix) or isinstance(decl, Sequence):
                 return True
     return False

@@ -44,6 +44,7 @@ from derive.model.types import (
     Scalar,
     Sequence,
     Vector,
+    shape_of,
 )
 from derive.vocabulary import (
     KNOWN_CALLS,
@@ -313,20 +314,18 @@ class Lowering(Reading):
     def _subscript(self, node: ast.Subscript) -> Value:
         base = node.base
         decl = self.context.lookup(base)
+        shape = shape_of(decl)
         if (delta := self._kronecker(node)) is not None:
             return delta
-        if "," in node.label:  # X_{i,j}: an entry of a declared matrix, nothing else
-            shape = decl.shape if isinstance(decl, Random) else decl
-            if not isinstance(shape, Matrix) or node.label.count(",") != 1:
-                raise Unsupported(
-                    f"{base}_{{{node.label}}}: indices separated by commas name an entry of a "
-                    "declared matrix only"
-                )
+        if "," in node.label and (not isinstance(shape, Matrix) or node.label.count(",") != 1):
+            raise Unsupported(  # X_{i,j}: an entry of a declared matrix, nothing else
+                f"{base}_{{{node.label}}}: indices separated by commas name an entry of a "
+                "declared matrix only"
+            )
         is_sequence = isinstance(decl, Sequence) or (
             isinstance(decl, Random) and isinstance(decl.shape, Sequence)
         )
         recurrence = self._recurrence(base)
-        shape = decl.shape if isinstance(decl, Random) else decl
         if isinstance(shape, Vector | Matrix) and not recurrence and self._indexes(node):
             return self._entry(node, shape)
         mentions_bound = any(name in self.bound for name in ast.names(node.index))
@@ -359,13 +358,19 @@ class Lowering(Reading):
             indices, extents = [index], (len(value),)
         else:
             raise TypeCheckError("an entry of a matrix needs two indices: (A B)_{ij}")
+        return self._pick(value, indices, extents, "the entry of an expression")
+
+    def _pick(
+        self, value: sp.MatrixBase, indices: list[ast.Node], extents: tuple[int, ...], what: str
+    ) -> Value:
+        """The entry at `indices` (numbers from 1 once lowered) of a vector or matrix."""
         positions = []
         for index_node, extent in zip(indices, extents, strict=True):
             number = self.lower(index_node)
             if not (isinstance(number, sp.Expr) and number.is_Integer):
-                raise Unsupported("an entry of an expression needs a numeric or free index")
+                raise Unsupported(f"{what} needs a numeric index (sum over it, or give it a value)")
             if not 1 <= int(number) <= extent:
-                raise TypeCheckError(f"index {number} is outside 1..{extent}")
+                raise TypeCheckError(f"{what}: index {number} is outside 1..{extent}")
             positions.append(int(number) - 1)
         if len(positions) == 1:
             return list(value)[positions[0]]
@@ -376,7 +381,7 @@ class Lowering(Reading):
         size 1 is a vector at size 1, not a number)."""
         for name in ast.names(node):
             decl = self.context.lookup(name)
-            shape = decl.shape if isinstance(decl, Random) else decl
+            shape = shape_of(decl)
             if isinstance(shape, Vector | Matrix) or (
                 isinstance(shape, Sequence) and isinstance(shape.element, Vector | Matrix)
             ):
@@ -413,24 +418,8 @@ class Lowering(Reading):
             indices = [ast.Num(Fraction(int(c)), node.pos) for c in node.label]  # X_{12}
         else:
             raise Unsupported(f"the entry {node.base}_{{{node.label}}}: write X_{{ij}} or X_{{12}}")
-        positions = []
-        for index_node, extent in zip(
-            indices, value.shape if len(indices) == 2 else (len(value),), strict=True
-        ):
-            index = self.lower(index_node)
-            if not (isinstance(index, sp.Expr) and index.is_Integer):
-                raise Unsupported(
-                    f"the component {node.base}_{{{node.label}}} needs a numeric index "
-                    "(sum over it, or give it a value)"
-                )
-            if not 1 <= int(index) <= extent:
-                raise TypeCheckError(
-                    f"{node.base}_{{{node.label}}}: index {index} is outside 1..{extent}"
-                )
-            positions.append(int(index) - 1)
-        if len(positions) == 1:
-            return list(value)[positions[0]]
-        return value[positions[0], positions[1]]
+        extents = value.shape if len(indices) == 2 else (len(value),)
+        return self._pick(value, indices, extents, f"the component {node.base}_{{{node.label}}}")
 
     def element(self, base: str, index: sp.Expr, decl: object = None) -> Value:
         """The element `base_index`, unfolded through its definition where due: always
@@ -445,7 +434,7 @@ class Lowering(Reading):
                     if condition_index is None or sp.simplify(index - condition_index) == 0:
                         return self.bind({recurrence.params[0]: index}).lower(body)
         decl = decl if decl is not None else self.context.lookup(base)
-        shape = decl.shape if isinstance(decl, Random) else decl
+        shape = shape_of(decl)
         element_shape = shape.element if isinstance(shape, Sequence) else Scalar()
         stem = sp.IndexedBase(base, real=True)
         if isinstance(element_shape, Vector):

@@ -164,6 +164,11 @@ class Random:
 Decl = Scalar | Vector | Matrix | Function | Sequence | Random
 
 
+def shape_of(decl: Decl | None) -> Decl | None:
+    """What a name holds: a random variable's shape, or the declaration itself."""
+    return decl.shape if isinstance(decl, Random) else decl
+
+
 @dataclass(frozen=True)
 class Definition:
     """`name := body`, `name(params) := body` for a function, or a recurrence for a

@@ -55,6 +55,11 @@ def affine(node: ast.Node) -> Affine | None:
 
     if not add(node, Fraction(1)):
         return None
+    return _form(constant, coefficients)
+
+
+def _form(constant: Fraction, coefficients: dict[str, Fraction]) -> Affine:
+    """The canonical form: names sorted, zero coefficients dropped."""
     return constant, tuple(sorted((n, c) for n, c in coefficients.items() if c != 0))
 
 
@@ -62,7 +67,7 @@ def _minus(a: Affine, b: Affine) -> Affine:
     terms = dict(a[1])
     for name, coeff in b[1]:
         terms[name] = terms.get(name, Fraction(0)) - coeff
-    return a[0] - b[0], tuple(sorted((n, c) for n, c in terms.items() if c != 0))
+    return _form(a[0] - b[0], terms)
 
 
 def _node(form: Affine, pos: int) -> ast.Node:
@@ -149,7 +154,7 @@ def _offset(first: ast.Node, other: ast.Node, paths: list[Path]) -> Affine | Non
         holes = list(_holes(first, other))
     except Unreadable:
         return None
-    if not holes or sorted(map(str, (p for p, _, _ in holes))) != sorted(map(str, paths)):
+    if not holes or {path for path, _, _ in holes} != set(paths):
         return None
     steps = {_minus(right, left) for _, left, right in holes}
     return steps.pop() if len(steps) == 1 else None
@@ -170,7 +175,7 @@ def _direction(step: Affine) -> int:
 def _with_index(form: Affine, var: str, sign: int) -> Affine:
     terms = dict(form[1])
     terms[var] = terms.get(var, Fraction(0)) + sign
-    return form[0], tuple(sorted((n, c) for n, c in terms.items() if c != 0))
+    return _form(form[0], terms)
 
 
 def _bound_inside(*trees: ast.Node) -> set[str]:
@@ -184,7 +189,8 @@ def _bound_inside(*trees: ast.Node) -> set[str]:
 
 def _fresh(*trees: ast.Node) -> str:
     used = ast.names(trees)
-    return next(v for v in ("k", "j", "m", "r", "s", "q", "p") if v not in used)
+    letters = ("k", "j", "m", "r", "s", "q", "p")
+    return next(v for v in (*letters, *(f"k{i}" for i in range(len(used) + 1))) if v not in used)
 
 
 def folded(
@@ -219,12 +225,10 @@ def folded(
     taken = 0
     for term in reversed(preceding):
         offset = _offset(term, first, paths)
-        if offset is None or (not offset[1] and offset[0] not in (direction,)):
-            if offset is not None and not offset[1]:
-                raise Unreadable("the terms before ... do not count by one: write it with \\sum")
-            break
+        if offset is not None and not offset[1] and offset[0] != direction:
+            raise Unreadable("the terms before ... do not count by one: write it with \\sum")
         if offset != (Fraction(direction), ()):
-            break
+            break  # an unrelated term (or one at a symbolic distance) stays outside
         first, taken = term, taken + 1
         holes = list(_holes(first, last))
     joined = 0

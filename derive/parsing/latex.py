@@ -633,8 +633,15 @@ class _Parser(Operators, Calculus):
         elif isinstance(node, Subscript) and node.label.startswith("("):
             base = f"{node.base}^{node.label}"
         else:  # (W x)_i, [h W + b]_b
-            return self.make(Component(_entry_index(node, label, sub_pos, self), index, pos=pos))
+            return self.entry(node, index, label, sub_pos)
         return self.make(Subscript(base, index, label, pos=pos))
+
+    def entry(self, expr: Node, index: Node, label: str, column: int) -> Node:
+        """The entry `index` of an expression's value, where its index reads one way: one
+        letter, a number, `i+1`, or two letters for a matrix (not `(W x)_{1i}`, `(A B)_{12}`)."""
+        if re.fullmatch(r"[A-Za-z0-9]{2,}", label) and not re.fullmatch(r"[A-Za-z]{2}", label):
+            raise self.error(column, f"the entry ({label}) runs indices together: write them apart")
+        return self.make(Component(expr, index, pos=_pos(expr)))
 
     def apply_superscript(self, node: Node, sup: tuple, pos: int) -> Node:
         kind = sup[0]
@@ -652,9 +659,7 @@ class _Parser(Operators, Calculus):
             raise self.error(self.peek().pos, "a prime after a call: write the derivative")
         if self.at(OP, "_"):
             index, label, column = self.subscript(self.advance())
-            node = self.make(
-                Component(_entry_index(index, label, column, self), index, pos=_pos(node))
-            )
+            node = self.entry(node, index, label, column)
         if self.at(OP, "^"):
             token = self.advance()
             sup = self.superscript(token)
@@ -1014,14 +1019,6 @@ class _Parser(Operators, Calculus):
                 Subscript(f"{node.base}_{suffix}", node.index, node.label, pos=token.pos)
             )
         raise self.error(token.pos, f"\\{token.value} over an expression: put it on one letter")
-
-
-def _entry_index(expr: Node, label: str, column: int, parser: _Parser) -> Node:
-    """`expr`, after checking that the index of its entry reads one way: one letter, a
-    number, `i+1`, or two letters for a matrix (`(W x)_{1i}` and `(A B)_{12}` do not)."""
-    if re.fullmatch(r"[A-Za-z0-9]{2,}", label) and not re.fullmatch(r"[A-Za-z]{2}|[0-9]", label):
-        raise parser.error(column, f"the entry ({label}) runs indices together: write them apart")
-    return expr
 
 
 def _parse(text: str, *, expression_only: bool) -> Node:

@@ -78,6 +78,7 @@ DECORATIONS = {
     "overbrace": "over", "underset": "first", "overset": "first", "textcolor": "first",
     "colorbox": "first",
 }  # fmt: skip
+_CONTINUES = re.compile(r"\s*(?:[-+*/^_(\[]|\\(?:cdot|times)(?![A-Za-z]))")
 _RELATION = re.compile(r"[=<>]|\\(?:le|ge|leq|geq|neq|ne|approx|leqslant|geqslant)(?![A-Za-z])")
 SKIP_WITH_ARGUMENT = {"label", "tag", "hspace", "vspace", "hphantom", "vphantom", "phantom"}
 
@@ -380,6 +381,8 @@ class _Lexer:
         bracket = None if _top_level_relation(content) else ")"
         if bracket:
             self.emit(OPEN, "(", start, content_start)
+        elif self.tokens and self.tokens[-1].kind != REL:  # `a + \boxed{x = 1}`: a + x = 1?
+            raise self.error(start, f"\\{name} around a relation inside an expression is not read")
         self.closing[content_start + len(content)] = (bracket, DECORATIONS[name])
         self.i = content_start
 
@@ -387,6 +390,10 @@ class _Lexer:
         bracket, note = self.closing.pop(self.i)
         if bracket:
             self.emit(CLOSE, bracket, self.i, self.i + 1)
+        elif _CONTINUES.match(self.text, self.i + 1, self.end):  # `\boxed{x = 1} + 2`
+            raise self.error(
+                self.i, "a relation in a decoration continued by an expression is not read"
+            )
         self.i += 1
         rest = self.text[self.i : self.end]
         mark = "_" if note == "under" else "^" if note == "over" else ""

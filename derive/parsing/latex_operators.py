@@ -119,10 +119,10 @@ class Operators(Cursor):
                     branches.append((value, None))
                     continue
                 words = _IF.match(condition)
-                start = c + (words.end() if words else 0)
-                if _PROSE.search(self.text, start, d):  # `x > 0 \text{ and } y > 0`
-                    raise self.error(start, "a case's condition in words: write it as relations")
-                branches.append((value, self.part(start, d)))
+                relation = c + (words.end() if words else 0)
+                if _PROSE.search(self.text, relation, d):  # `x > 0 \text{ and } y > 0`
+                    raise self.error(relation, "a case's condition in words: write it as relations")
+                branches.append((value, self.part(relation, d)))
         if not branches:
             raise self.error(token.pos, "empty cases")
         if any(condition is None for _, condition in branches[:-1]):
@@ -132,13 +132,14 @@ class Operators(Cursor):
     def part(self, start: int, end: int, *, statement: bool = True) -> Node:
         """The expression (or relation) written in text[start:end], parsed on its own."""
         inner = type(self)(self.text, tokenize(self.text, start, end))
-        inner.depth = self.depth
+        inner.depth, inner.nodes = self.depth, self.nodes  # the limits count the whole tree
         if inner.at(END):
             raise self.error(start, "an empty part of a case")
         node = inner.statement() if statement else inner.expression()
         if statement and not isinstance(node, Relation | Chain):
             raise self.error(start, "a case's condition must be a relation such as x > 0")
         inner.finish()
+        self.nodes = inner.nodes
         return node
 
     def limit(self, token: Token) -> Node:

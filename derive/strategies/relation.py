@@ -229,8 +229,7 @@ def _prove(
             return None
         used: set[str] = set()
         for pair in instance.pairs:
-            limits = any(c.limit for c in (*pair.lhs_domain, *pair.rhs_domain))
-            if (pair.op == "=" or limits) and set(pair.lhs_domain) != set(pair.rhs_domain):
+            if pair.op == "=" and set(pair.lhs_domain) != set(pair.rhs_domain):
                 steps.append(
                     "the sides are real on different sets as written (a root or a logarithm "
                     "on one side only): equal where both are real is not proved equal"

@@ -187,14 +187,14 @@ def _domain_mismatch(
     defined = lhs if lhs is not None else rhs
     if defined is None or _undefined(defined) or pair.op == "!=":
         return OUTSIDE
-    shown = [
-        _show(defined)
-        if value is not None
-        else "not a real number"
-        + (" (or a limit in it does not exist)" if any(c.limit for c in pair.domain(side)) else "")
-        for side, value in enumerate((lhs, rhs))
-    ]
-    return Failure(point, pair, shown[0], shown[1], "exact (domain)")
+
+    def shown(side: int, value: sp.Expr | None) -> str:
+        if value is not None:
+            return _show(value)
+        limit = any(c.limit for c in pair.domain(side))
+        return "not a real number" + (" (or a limit in it does not exist)" if limit else "")
+
+    return Failure(point, pair, shown(0, lhs), shown(1, rhs), "exact (domain)")
 
 
 def _undefined(value: sp.Expr) -> bool:
