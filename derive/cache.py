@@ -60,9 +60,9 @@ def statement_key(statement: Statement, seed: int, trials: int) -> str:
         repr(givens),
         repr(sorted(statement.context.decls.items())),
         repr(statement.context.definitions),
-        repr(statement.context.strict),
+        repr((statement.context.strict, statement.context.open_world)),
         repr(sorted(sorted(pair) for pair in statement.context.distinct)),
-        repr((statement.sizes, statement.numeric_sizes, statement.up_to)),
+        repr((statement.sizes, statement.numeric_sizes, statement.up_to, statement.where_defined)),
         repr((seed, trials)),
     ]
     return _digest(parts)

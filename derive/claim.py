@@ -59,6 +59,9 @@ class Statement:
     latex: bool | None = None
     also: tuple[str, ...] = ()  # further relations that must hold as well
     links: tuple[ast.Relation, ...] = ()  # already parsed relations (then `text` is for display)
+    # read where both sides are real numbers, as the steps of a derivation are
+    # (`d/dx log x = 1/x`), instead of failing where only one side is
+    where_defined: bool = False
 
 
 @dataclass(frozen=True)
@@ -267,6 +270,7 @@ def build_context(
         tuple(definitions),
         strict or (base.strict if base else False),
         frozenset(distinct),
+        base.open_world if base else False,
     )
 
 

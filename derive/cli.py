@@ -291,6 +291,10 @@ def build_parser() -> argparse.ArgumentParser:
     _json_option(keys, "print the keys (or the findings of --check) as one JSON document")
     keys.set_defaults(run=_keys)
 
+    from derive import cli_steps
+
+    cli_steps.add_parser(commands)
+
     grade = commands.add_parser(
         "grade",
         help="grade submissions against an answer key",

@@ -62,24 +62,32 @@ def run_many(
     tasks: Iterable[tuple[Any, Callable[..., Any], tuple[Any, ...]]],
     *,
     workers: int,
-    timeout: float,
+    timeout: float | Callable[[Any], float],
     on_done: Callable[[Any, Outcome], None],
 ) -> None:
-    """Run every task, `workers` at a time, calling `on_done(key, outcome)` as each ends."""
+    """Run every task, `workers` at a time, calling `on_done(key, outcome)` as each ends.
+    Tasks are taken from `tasks` only as workers free up, so a stream of them is never
+    held in memory; `timeout` is seconds per task, or a function of the task's key."""
     if not hasattr(os, "fork"):  # no isolation available: run in process, soft budgets only
         for key, fn, args in tasks:
             on_done(key, _in_process(fn, args))
         return
-    pending = list(tasks)
-    pending.reverse()
+    seconds = timeout if callable(timeout) else (lambda _key: timeout)
+    pending = iter(tasks)
+    exhausted = False
     running: dict[int, _Running] = {}
     try:
-        while pending or running:
-            while pending and len(running) < max(1, workers):
-                key, fn, args = pending.pop()
-                child = _start(key, fn, args, timeout)
+        while not exhausted or running:
+            while not exhausted and len(running) < max(1, workers):
+                task = next(pending, None)
+                if task is None:
+                    exhausted = True
+                    break
+                key, fn, args = task
+                child = _start(key, fn, args, seconds(key))
                 running[child.fd] = child
-            _collect(running, on_done)
+            if running:
+                _collect(running, on_done)
     finally:
         for child in running.values():  # interrupted (Ctrl-C): leave no child behind
             _kill(child)

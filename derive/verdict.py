@@ -106,6 +106,10 @@ class Verdict:
     seed: int = 0
     notes: tuple[str, ...] = field(default=())
 
+    def _repr_markdown_(self) -> str:
+        """A notebook shows a verdict as its status and what it rests on."""
+        return f"**{self.status.value}** ({self.method}): {self.summary or self.reason}"
+
     def with_time(self, seconds: float) -> Verdict:
         return replace(self, seconds=seconds)
 

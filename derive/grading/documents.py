@@ -90,7 +90,7 @@ _PLAIN_WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{3,}")
 
 
 @dataclass
-class _Reading:
+class Reading:
     """What one question's text yields, in document order."""
 
     steps: list[str] = field(default_factory=list)
@@ -102,7 +102,7 @@ class _Reading:
     overflow: bool = False  # too much mathematics: the rest was not read
 
 
-def _display_lines(block: Math, reading: _Reading) -> list[str]:
+def _display_lines(block: Math, reading: Reading) -> list[str]:
     try:
         return split_aligned(block.text)
     except DeriveError as exc:
@@ -131,7 +131,7 @@ def _rough_lines(text: str) -> list[str]:
     return [line for line in lines if line]
 
 
-def _add_line(line: str, position: int, reading: _Reading) -> None:
+def _add_line(line: str, position: int, reading: Reading) -> None:
     for statement in statements(line):
         if continues(statement):
             spans = relation_spans(statement)
@@ -160,10 +160,10 @@ def _add_line(line: str, position: int, reading: _Reading) -> None:
         reading.step_positions.append(position)
 
 
-def _read_question(
+def read_region(
     text: str, ranges: list[tuple[int, int]], math: list[Math], starts: list[int]
-) -> _Reading:
-    reading = _Reading()
+) -> Reading:
+    reading = Reading()
     blocks: list[Math] = []
     for start, end in ranges:
         first = bisect.bisect_left(starts, start)
@@ -201,7 +201,7 @@ _LATEX_BODY = re.compile(r"\\begin\s*\{document\}(.*?)(?:\\end\s*\{document\}|$)
 _COMMENT = re.compile(r"(?<!\\)%.*")
 
 
-def _prepare(text: str, latex: bool) -> str:
+def prepare_text(text: str, latex: bool) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", " ")
     if latex:
         text = _COMMENT.sub("", text)
@@ -218,7 +218,7 @@ def split_document(
     question the document does not mark is absent."""
     if latex is None:
         latex = "\\documentclass" in text or "\\begin{document}" in text
-    text = _prepare(text, latex)
+    text = prepare_text(text, latex)
     labels = Labels.of(key)
     aliases = sorted(
         (
@@ -248,7 +248,7 @@ def split_document(
     for q in key.questions:
         if q.label not in ranges:
             continue
-        reading = _read_question(text, ranges[q.label], math, starts)
+        reading = read_region(text, ranges[q.label], math, starts)
         for at, why in problems:
             if any(start <= at < end for start, end in ranges[q.label]):
                 reading.unparsed.append(why)
@@ -277,7 +277,7 @@ def split_document(
     return answers
 
 
-def _binary(data: bytes) -> bool:
+def is_binary(data: bytes) -> bool:
     """NUL bytes, or many control characters: an image or an archive saved as `.md`."""
     sample = data[:8192]
     controls = sum(byte < 32 and byte not in b"\t\n\r\f" for byte in sample)
@@ -294,17 +294,8 @@ def read_document(
     """
     path = _as_path(source)
     if path is not None:
-        data = read_bytes(path)
-        if _binary(data):
-            raise SubmissionError(f"{printable(str(path))}: not a text document (binary content)")
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("latin-1")  # converted documents: read what can be read
-        if path.suffix.lower() == ".ipynb":
-            text = notebook_markdown(text)
+        text, latex = load_text(path)
         named, text = split_front_matter(text)
-        latex = path.suffix.lower() in (".tex", ".latex") or None
         answers = split_document(text, key, latex=latex)
         notes = _unmatched(text, key) if not answers else ()
         name = named or student or printable(path.stem)
@@ -315,6 +306,21 @@ def read_document(
     answers = split_document(text, key)
     notes = _unmatched(text, key) if not answers else ()
     return Submission(student or "document", answers, key.name, "", notes)
+
+
+def load_text(path: Path) -> tuple[str, bool | None]:
+    """A document file's text (a notebook's Markdown cells), and True where its suffix
+    says LaTeX (None: decided from the text)."""
+    data = read_bytes(path)
+    if is_binary(data):
+        raise SubmissionError(f"{printable(str(path))}: not a text document (binary content)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")  # converted documents: read what can be read
+    if path.suffix.lower() == ".ipynb":
+        text = notebook_markdown(text)
+    return text, path.suffix.lower() in (".tex", ".latex") or None
 
 
 def notebook_markdown(text: str) -> str:

@@ -15,32 +15,40 @@ block may hold answers).
 from __future__ import annotations
 
 import re
+from typing import Any
 
-__all__ = ["split_front_matter"]
+__all__ = ["read_front_matter", "split_front_matter"]
 
 MAX_FRONT_MATTER = 4096  # characters: metadata, not a place for answers
 _BLOCK = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
 _FIELDS = ("student", "student_id")  # not `id`: templates use it for the assignment
 
 
-def split_front_matter(text: str) -> tuple[str | None, str]:
-    """(the student the front matter names, or None; the text after the block)."""
+def read_front_matter(text: str) -> tuple[dict[str, Any], str]:
+    """(the front matter's fields, the text after the block); ({}, text) where the
+    document has no block, or one that is not a YAML mapping (a rule and a paragraph)."""
     match = _BLOCK.match(text[: MAX_FRONT_MATTER + 16])
     if match is None:
-        return None, text
+        return {}, text
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         data = yaml.load(match.group(1), Loader=loader)
     except yaml.YAMLError:
-        return None, text  # a rule and a paragraph, not metadata
+        return {}, text
     if not isinstance(data, dict):
-        return None, text
+        return {}, text
+    return {str(k): v for k, v in data.items()}, text[match.end() :]
+
+
+def split_front_matter(text: str) -> tuple[str | None, str]:
+    """(the student the front matter names, or None; the text after the block)."""
+    data, rest = read_front_matter(text)
     for field in _FIELDS:
         value = data.get(field)
         if isinstance(value, str | int) and not isinstance(value, bool):
             name = " ".join(str(value).split())
             if name and len(name) <= 200 and name.isprintable():
-                return name, text[match.end() :]
+                return name, rest
     return None, text

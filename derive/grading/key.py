@@ -105,7 +105,7 @@ def question(
         answer = [answer]
     for item in answer or ():
         answers.append(item if isinstance(item, Answer) else Answer(item, quantity))
-    domains, granted = _split_assumptions(assume)
+    domains, granted = split_assumptions(assume)
     context = build_context(let, where, domains)
     return Question(
         label,
@@ -129,7 +129,7 @@ def _reading(text: str) -> str | ast.Node:
     return node.name if isinstance(node, ast.Name) else node
 
 
-def _split_assumptions(assume: Iterable[str]) -> tuple[list[str], list[str]]:
+def split_assumptions(assume: Iterable[str]) -> tuple[list[str], list[str]]:
     """Assumptions about names (`x > 0`, `s != t`) restrict their domains; any other
     relation the question grants (`lambda_max(transpose(W) W) <= delta^2/gamma^2`,
     `norm(W) = 1/2`) is a fact: counterexamples must keep it."""

@@ -27,6 +27,7 @@ class StepResult:
     reason: str = ""
     method: str = ""  # how it was decided: "proved ...", "verified ...", "refuted ..."
     credited: bool = True  # False: valid, but about nothing the question asks (filler)
+    line: int = 0  # where the step is in its document (1-based); 0 where not known
 
 
 @dataclass(frozen=True)

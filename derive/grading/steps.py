@@ -5,6 +5,9 @@ granted facts), link by link for a chain `a = b = c`; a line starting with `=` c
 the previous one; a line that defines a name (`w := ...`, `let w = ...`, or `L_reg = ...`
 naming something new) extends the context for the steps after it; an update `w ← ...` is
 kept for the final answer; a rounded result (`7/12 = 0.58`) holds at the precision written.
+A step is read where both of its sides are real numbers (`d/dx log x = 1/x` is a correct
+step, though only its right side is real at x = -1), and a case condition on its own line
+(`j \\neq i`) is no step.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from derive.model import ast
 from derive.model.types import Context, Definition
 from derive.parsing import parse_expression, parse_statement
 from derive.verdict import Status, Verdict
+from derive.vocabulary import ARITY, CONSTANTS
 
 _CONTINUATION = re.compile(r"^\s*(=|\\le(q)?\b|\\ge(q)?\b|<=|>=|<|>|\\neq|!=)")
 DEFINITION_WORDS = re.compile(r"^\s*(let|where|define|set)\b[\s,:]*", re.IGNORECASE)
@@ -46,15 +50,25 @@ class Written:
 
 
 def check_steps(
-    question: Question, texts: tuple[str, ...], settings: Settings, *, latex: bool | None = None
+    question: Question,
+    texts: tuple[str, ...],
+    settings: Settings,
+    *,
+    latex: bool | None = None,
+    credit: bool = True,
+    own: frozenset[str] = frozenset(),
 ) -> tuple[tuple[StepResult, ...], Context, list[Written]]:
+    """Every step's result, the context the steps built, and the relations written (for
+    the final answer). `credit` False: no step is judged filler (a derivation with no key
+    has no question whose quantities a step must use). `own`: names the document itself
+    declared, which its lines may define (`o_t = W h_t` after "Let o_t ∈ ℝ^q")."""
     context = question.context
     results: list[StepResult] = []
     written: list[Written] = []
     previous_rhs: ast.Node | None = None
-    own: set[str] = set()  # names the student's own lines defined: each may be bound again
+    own = set(own)  # names the student's own lines defined: each may be bound again
     chain: list[ast.Relation] = []  # the links of the chain the last line belongs to
-    topic = _topic(question)  # the names a step must use to earn credit (None: any step)
+    topic = _topic(question) if credit else None  # names a step must use to earn credit
     for text in texts:
         try:
             with deadline(settings.timeout):  # reading counts against the step's budget too
@@ -98,6 +112,10 @@ def check_steps(
                 StepResult(text, StepStatus.NOT_CHECKED, reason="not a relation to check")
             )
             continue
+        if all(_is_case_condition(link) for link in links):  # `j \neq i`: a case, not a step
+            reason = "a case condition, not a step"
+            results.append(StepResult(text, StepStatus.NOT_CHECKED, reason=reason))
+            continue
         # a line that starts where the last one ended goes on with its chain
         continues = chain and previous_rhs is not None and links[0].lhs == previous_rhs
         chain = [*chain, *links] if continues else list(links)
@@ -115,6 +133,14 @@ def check_steps(
             result = replace(result, reason=reason, credited=False)
         results.append(result)
     return tuple(results), context, written
+
+
+def _is_case_condition(link: ast.Relation) -> bool:
+    """`j \\neq i` between two bare letters: which case follows, not a claim."""
+    letters = (link.lhs, link.rhs)
+    return link.op == "!=" and all(
+        isinstance(side, ast.Name) and len(side.name) == 1 for side in letters
+    )
 
 
 def _topic(question: Question) -> set[str] | None:
@@ -228,6 +254,10 @@ def _introduces(node: ast.Relation, context: Context) -> bool:
             )
         case ast.Pow(base=ast.Name() | ast.Subscript() as base, exponent=ast.Num()):
             return _introduces(ast.Relation("=", base, node.rhs), context)  # sigma^2 = 0.66
+        case ast.Call(func=func, args=args) if all(isinstance(a, ast.Name) for a in args):
+            # `H(y, s) = -Σ y_i log s_i`: a function the context does not know is defined
+            known = func in ARITY or context.lookup(func) or context.definition(func)
+            return not known and func not in ast.names(node.rhs)
     return False
 
 
@@ -250,18 +280,22 @@ def _decidelinks(
 ) -> StepResult:
     methods = []
     for link in links:
+        if context.open_world and (unknown := _one_sided(link, context)):
+            reason = (
+                f"{', '.join(unknown)} appear(s) on one side only and the document does not "
+                "define it: the step substitutes something derive was not told"
+            )
+            return StepResult(text, StepStatus.NOT_CHECKED, reason=reason)
         rounded = _rounded_result(link, text, context)
         if rounded is not None:  # 7/12 = 0.58: right at the precision written
             if not rounded.status.holds:
                 return StepResult(text, StepStatus.INVALID, None, rounded.summary, _method(rounded))
             methods.append(_method(rounded))
             continue
-        verdict = decide_cached(
-            statement(
-                text, context, given=question.facts, sizes=question.size_map(), links=(link,)
-            ),
-            settings,
+        step = statement(
+            text, context, given=question.facts, sizes=question.size_map(), links=(link,)
         )
+        verdict = decide_cached(replace(step, where_defined=True), settings)
         if verdict.status is Status.REFUTED:
             example = verdict.counterexample.as_dict() if verdict.counterexample else None
             return StepResult(text, StepStatus.INVALID, example, verdict.summary, _method(verdict))
@@ -271,6 +305,55 @@ def _decidelinks(
             )
         methods.append(_method(verdict))
     return StepResult(text, StepStatus.VALID, method="; ".join(dict.fromkeys(methods)))
+
+
+def _one_sided(link: ast.Relation, context: Context) -> list[str]:
+    """Names on one side of a link only that nothing declares or defines: `g'h - h'g` =
+    `e^{a_i} Σ - ...` substitutes what g and h stand for, which an open world does not know."""
+    bound = {item.var for item in ast.walk(link) if isinstance(item, ast.Sum)}
+    families = {  # Σ_i y_i: y_1 and y_n are elements of y, not names of their own
+        item.base
+        for item in ast.walk(link)
+        if isinstance(item, ast.Subscript) and ast.names(item.index) & bound
+    }
+    variables = {  # d/dx: x is what the side is differentiated by, not a quantity in it
+        name
+        for item in ast.walk(link)
+        if isinstance(item, ast.Derivative | ast.Gradient)
+        for name in ast.names(item.var)
+    }
+    sides = [
+        _expanded(_free_names(side, bound, families), context) - variables
+        for side in (link.lhs, link.rhs)
+    ]
+    unknown = (sides[0] ^ sides[1]) - CONSTANTS - set(ARITY)
+    return sorted(
+        name
+        for name in unknown
+        if context.lookup(name) is None and context.definition(name) is None
+    )
+
+
+def _expanded(names: set[str], context: Context) -> set[str]:
+    """The names, with those the defined names stand for (`s := 1/(1+e^{-x})` brings x)."""
+    found, todo = set(names), list(names)
+    while todo:
+        definition = context.definition(todo.pop())
+        if definition is not None:
+            new = ast.names(definition.body) - found
+            found |= new
+            todo.extend(new)
+    return found
+
+
+def _free_names(node: ast.Node, bound: set[str], families: set[str]) -> set[str]:
+    """The names a side mentions, written as the context keys them (`s_{t-1}` as well as
+    s), without the indices sums bind."""
+    found = ast.names(node) - bound
+    for item in ast.walk(node):
+        if isinstance(item, ast.Subscript) and item.base not in families:
+            found.add(f"{item.base}_{item.label}")
+    return found
 
 
 def _rounded_result(link: ast.Relation, text: str, context: Context) -> Verdict | None:

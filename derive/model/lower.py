@@ -121,6 +121,9 @@ class Lowering(Reading):
         self.found = Lowered()
         self.bound: dict[str, sp.Symbol] = {}  # summation indices in scope
         self.held_elements: frozenset[tuple[str, sp.Expr]] = frozenset()
+        # the names a derivative's variable is written with (θ_k: θ_k, θ, k); in an open
+        # world every other undeclared name may depend on it
+        self.variables: frozenset[str] = frozenset()
         self._cache: dict[tuple[str, frozenset[str]], Value] = {}
         self._cached_conditions: dict[tuple[str, frozenset[str]], tuple[Condition, ...]] = {}
         # where the statement as written is a real number, recorded before sympy simplifies
@@ -152,6 +155,7 @@ class Lowering(Reading):
             self.context, self.sizes, held=self.held | names, unfold_floor=self.unfold_floor
         )
         other.held_elements = self.held_elements | elements
+        other.variables = self.variables
         other.found = self.found
         other.applied = self.applied
         other.families = self.families
@@ -192,6 +196,20 @@ class Lowering(Reading):
         decl = self.context.lookup(name)
         if decl is None and definition is None and self.context.strict:
             raise TypeCheckError(f"'{name}' is not declared (strict mode)")
+        if (
+            decl is None
+            and definition is None
+            and self.context.open_world
+            and self.held
+            and name not in self.variables
+        ):
+            if name in self.families:  # Σ_i y_i beside a bare y: y is a vector of unknown size
+                raise Unsupported(f"{name} is used with and without an index: declare it")
+            held = ", ".join(sorted(self.held))
+            raise Unsupported(
+                f"{name} is not defined here: whether it depends on {held} is not known "
+                f"(define it, or declare it with --let)"
+            )
         return self._declared(name, decl)
 
     def _fresh_like(self, name: str, definition: Definition) -> Value:
@@ -874,6 +892,7 @@ class Lowering(Reading):
         if element_of_recurrence:
             elements = frozenset({(var.base, self.lower(var.index))})  # type: ignore[union-attr]
         held = self.with_held(frozenset({var_name}), elements)
+        held.variables = held.variables | {var_name} | ast.names(var)
         variable = held.lower(var)
         value = held.lower(expr)
         folded = self._folded_elements(value) - set(_atoms_of(variable))

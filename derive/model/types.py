@@ -190,6 +190,9 @@ class Context:
     # pairs of names assumed different (`s != t`): elements g_s, g_t of a random
     # sequence are then distinct variables; otherwise they may be the same one
     distinct: frozenset[frozenset[str]] = frozenset()
+    # names from a document nobody declared may depend on anything: the derivative of
+    # such a name (∂θ/∂w, where the document defined θ in prose) is not known, not 0
+    open_world: bool = False
 
     def assumed_distinct(self, a: str, b: str) -> bool:
         return frozenset((a, b)) in self.distinct
@@ -208,8 +211,8 @@ class Context:
         merged.update(decls or {})
         names = {d.name for d in definitions}
         kept = tuple(d for d in self.definitions if d.name not in names)
-        return Context(merged, kept + definitions, self.strict, self.distinct)
+        return Context(merged, kept + definitions, self.strict, self.distinct, self.open_world)
 
     def __hash__(self) -> int:  # contexts key the verdict cache
         decls = tuple(sorted(self.decls.items(), key=lambda kv: kv[0]))
-        return hash((decls, self.definitions, self.distinct))
+        return hash((decls, self.definitions, self.distinct, self.open_world))

@@ -529,7 +529,7 @@ _BEGIN = re.compile(
 _END = r"\\end\s*\{{{}\}}"
 _ONE_COLUMN = ("{l}", "{c}", "{r}")
 _ENV_ARGUMENT = re.compile(r"\s*(?:\[[a-z]\]|\{\d+\}|\{[lcr|]+\})")
-_BREAK = re.compile(r"\\\\\*?(?:\s*\[[^\]\n]{0,20}\])?")
+_BREAK = re.compile(r"\\\\\*?(?:\s*\[[^\]\n]{0,20}\])?|\\newline\b")
 _TEXT_ALONE = re.compile(r"\\(?:nonumber|notag)\b|\\label\{[^{}]*\}|\\tag\*?\{[^{}]*\}")
 
 
@@ -621,15 +621,16 @@ def split_aligned(text: str) -> list[str]:
     `a &= b \\\\ &= c` gives `["a = b", "= c"]`: a line starting with a relation continues
     the previous one, and the caller joins them. Handles aligned, align(*), gathered,
     split, eqnarray and their PDF-mangled forms (`egin{aligned}`), where the line breaks
-    often survive only as `\\ `. Text without an environment is one line.
+    often survive only as `\\ `. Text without an environment is split at its line breaks
+    (`\\\\`, `\\newline`) only.
     """
     check_length(text, "display block")
     start, end = strip_delimiters(text)
     body = text[start:end]
     while True:
         begin = _BEGIN.search(body)
-        if begin is None:
-            lines = [body.strip()]
+        if begin is None:  # `a = b \\ c = d` or `\newline` in a bare display: two lines
+            lines = _split_top(body, _BREAK)
             break
         name = begin.group(1)
         closing = re.compile(_END.format(re.escape(name)))

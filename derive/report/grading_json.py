@@ -85,6 +85,8 @@ __all__ = [
     "question_dict",
     "question_feedback",
     "question_headline",
+    "step_dict",
+    "step_from_dict",
     "submission_dict",
     "submission_from_dict",
     "wrong",
@@ -140,18 +142,20 @@ def question_dict(question: QuestionResult) -> dict[str, Any]:
             "expected": final.expected,
             "counterexample": _example(final.counterexample),
         },
-        "steps": [
-            {
-                "text": step.text,
-                "status": step.status.value,
-                "counterexample": _example(step.counterexample),
-                "reason": step.reason,
-                "method": step.method,
-                "credited": step.credited,
-            }
-            for step in question.steps
-        ],
+        "steps": [step_dict(step) for step in question.steps],
         "first_invalid_step": question.first_invalid_step,
+    }
+
+
+def step_dict(step: StepResult) -> dict[str, Any]:
+    return {
+        "text": step.text,
+        "line": step.line or None,
+        "status": step.status.value,
+        "counterexample": _example(step.counterexample),
+        "reason": step.reason,
+        "method": step.method,
+        "credited": step.credited,
     }
 
 
@@ -189,17 +193,21 @@ def _question_from_dict(data: Mapping[str, Any]) -> QuestionResult:
             expected=str(final.get("expected") or ""),
             counterexample=_example(final.get("counterexample")),
         ),
-        steps=tuple(
-            StepResult(
-                text=str(step["text"]),
-                status=StepStatus(step["status"]),
-                counterexample=_example(step.get("counterexample")),
-                reason=str(step.get("reason") or ""),
-                method=str(step.get("method") or ""),
-                credited=step.get("credited") is not False,
-            )
-            for step in data.get("steps") or ()
-        ),
+        steps=tuple(step_from_dict(step) for step in data.get("steps") or ()),
+    )
+
+
+def step_from_dict(step: Mapping[str, Any]) -> StepResult:
+    """A step read back from `step_dict`'s form."""
+    line = step.get("line")
+    return StepResult(
+        text=str(step["text"]),
+        status=StepStatus(step["status"]),
+        counterexample=_example(step.get("counterexample")),
+        reason=str(step.get("reason") or ""),
+        method=str(step.get("method") or ""),
+        credited=step.get("credited") is not False,
+        line=line if isinstance(line, int) and line > 0 else 0,
     )
 
 

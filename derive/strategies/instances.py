@@ -148,6 +148,8 @@ def build(
     for link in links:
         for values in _index_values(link, statement.context, sizes):
             left, right, domains = _sides_with_domains(lowering.bind(values), link)
+            if statement.where_defined:  # a point where one side is not real says nothing
+                domains = (domains[0] + domains[1],) * 2
             if rules:
                 left, right = _rewrite(left, rules), _rewrite(right, rules)
             sides.append((link.op, left, right))

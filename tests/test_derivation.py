@@ -1,0 +1,254 @@
+"""`derive steps` and `derive.check_steps`: derivations checked without an answer key.
+
+The rule above all: a step is invalid only with a confirmed counterexample; a step that
+depends on something the document does not say (a name defined in prose derive did not
+read, a substituted definition) is "not checked", never invalid.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+
+import derive
+from derive.cli import main
+from derive.derivation.check import check_derivation
+from derive.derivation.inference import infer
+from derive.derivation.reading import DerivationError, Given, read_derivation, read_steps
+from derive.engine import Settings
+from derive.errors import DeriveError
+from derive.grading.results import StepStatus
+from derive.model.types import Function, Matrix, Scalar, Vector
+
+SETTINGS = Settings(timeout=10)
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def check(text: str | list[str], **given: object):
+    derivation = read_steps(text) if isinstance(text, list) else read_derivation(text)
+    return check_derivation(derivation, given=Given(**given), settings=SETTINGS)  # type: ignore[arg-type]
+
+
+def statuses(text: str | list[str], **given: object) -> list[StepStatus]:
+    return [step.status for step in check(text, **given).steps]
+
+
+# -- reading ------------------------------------------------------------------------------
+
+
+def test_a_document_is_read_into_steps_with_their_lines() -> None:
+    text = "# Sigmoid\n\nWe have\n$$\n\\begin{aligned}\n(x+1)^2 &= x^2 + 2x + 1 \\\\\n&= x^2 + 1\n\\end{aligned}\n$$\n"
+    result = check(text)
+    assert [s.text for s in result.steps] == ["(x+1)^2 = x^2 + 2x + 1", "x^2 + 2x + 1 = x^2 + 1"]
+    assert result.steps[0].line == 6
+    assert result.first_invalid_step == 1
+    assert result.steps[1].counterexample == {"x": "1"} or result.steps[1].counterexample
+
+
+def test_newline_in_a_bare_display_separates_two_equations() -> None:
+    derivation = read_derivation("$$y = a + b \\newline z = a - b$$")
+    assert [s.text for s in derivation.steps] == ["y = a + b", "z = a - b"]
+
+
+def test_plain_text_lines_that_relate_two_things_are_steps() -> None:
+    derivation = read_derivation("first we expand\n(a + b)^2 = a^2 + 2 a b + b^2\nso it is done\n")
+    assert [(s.text, s.line) for s in derivation.steps] == [("(a + b)^2 = a^2 + 2 a b + b^2", 2)]
+
+
+def test_front_matter_adds_context_and_a_blogs_front_matter_is_ignored() -> None:
+    ours = read_derivation("---\nassume: [x > 0]\n---\n$$\\sqrt{x^2} = x$$")
+    assert ours.given.assume == ("x > 0",)
+    blog = read_derivation("---\ntitle: Softmax\npublished: true\n---\n$$a = a$$")
+    assert blog.given == Given() and len(blog.steps) == 1
+    with pytest.raises(DerivationError, match="unknown field"):
+        read_derivation("---\nlet: {z: vector(K)}\nbogus: 1\n---\n$$a = a$$")
+
+
+def test_the_prose_declares_shapes_and_activations() -> None:
+    found = {
+        i.name: i.decl
+        for i in infer(
+            "Let $z \\in \\mathbb{R}^K$ and $W \\in \\mathbb{R}^{m \\times n}$, "
+            "where $\\sigma$ is the sigmoid function and $b \\in \\mathbb{R}$."
+        )
+    }
+    assert found["z"] == Vector("K")
+    assert found["W"] == Matrix("m", "n")
+    assert found["sigma"] == Function(builtin="sigmoid")
+    assert "b" in found
+
+
+def test_a_name_declared_two_ways_is_not_declared() -> None:
+    found = infer("Let $x \\in \\mathbb{R}^n$. Later $x \\in \\mathbb{R}^{m \\times n}$.")
+    assert found == ()
+
+
+# -- what is never called wrong -----------------------------------------------------------
+
+
+def test_the_derivative_of_a_name_the_document_does_not_define_is_not_zero() -> None:
+    # θ = wᵀx + b was said in prose: ∂θ/∂w is not 0, and the step is not checked
+    result = check(
+        ["\\frac{\\partial \\theta}{\\partial w} = \\frac{\\partial (w x + b)}{\\partial w}"]
+    )
+    assert result.steps[0].status is StepStatus.NOT_CHECKED
+    assert "theta" in result.steps[0].reason
+
+
+def test_a_step_is_read_where_both_sides_are_real() -> None:
+    assert statuses(["\\frac{d}{dx} \\log x = \\frac{1}{x}"]) == [StepStatus.VALID]
+    # and a wrong step is still wrong where both sides are real
+    assert statuses(["\\frac{d}{dx} \\log x = \\frac{2}{x}"]) == [StepStatus.INVALID]
+
+
+def test_a_case_condition_is_no_step() -> None:
+    result = check(["j \\neq i"])
+    assert result.steps[0].status is StepStatus.NOT_CHECKED
+    assert "case" in result.steps[0].reason
+
+
+def test_a_substitution_of_something_never_defined_is_not_checked() -> None:
+    # g and h were defined in words; the step substitutes them
+    step = "\\frac{g'h - h'g}{h^2} = \\frac{e^{a_i} S - e^{a_j} e^{a_i}}{S^2}"
+    assert statuses([step]) == [StepStatus.NOT_CHECKED]
+
+
+def test_a_recurrence_unrolled_without_its_definition_is_not_checked() -> None:
+    step = "V f(U x_t + W s_{t-1}) = V f(U x_t + W f(U x_{t-1} + W s_{t-2}))"
+    assert statuses([step]) == [StepStatus.NOT_CHECKED]
+
+
+def test_a_function_the_document_defines_is_a_definition() -> None:
+    steps = ["H(y, s) = -y \\log s", "\\frac{\\partial H(y, s)}{\\partial s} = -\\frac{y}{s}"]
+    # y may depend on s as far as the document says: declared, it is a number of its own
+    assert statuses(steps)[1] is StepStatus.NOT_CHECKED
+    result = check(steps, let={"y": Scalar(), "s": Scalar()})
+    assert (
+        result.steps[0].status is StepStatus.NOT_CHECKED and "defines H" in result.steps[0].reason
+    )
+    assert result.steps[1].status is StepStatus.VALID
+
+
+def test_a_name_the_prose_declared_may_be_defined_by_a_line() -> None:
+    text = (
+        "Let $o \\in \\mathbb{R}^q$, $W \\in \\mathbb{R}^{q \\times h}$, $h \\in \\mathbb{R}^h$.\n"
+        "$$o = W h$$"
+    )
+    result = check(text)
+    assert result.steps[0].status is StepStatus.NOT_CHECKED
+    assert "defines o" in result.steps[0].reason
+
+
+def test_a_letter_summed_with_an_index_and_used_bare_is_not_a_number() -> None:
+    step = "\\frac{\\partial}{\\partial s} \\sum_{i=1}^n y_i \\log s_i = \\frac{y}{s}"
+    assert statuses([step]) == [StepStatus.NOT_CHECKED]
+
+
+# -- what is caught -----------------------------------------------------------------------
+
+
+def test_an_algebra_slip_is_invalid_with_a_counterexample() -> None:
+    result = check(["-y (1 - p) = -y + y p", "= -y + p"])
+    assert [s.status for s in result.steps] == [StepStatus.VALID, StepStatus.INVALID]
+    assert result.first_invalid_step == 1
+    assert result.steps[1].counterexample
+
+
+def test_a_definition_earlier_in_the_document_is_used() -> None:
+    text = "$$s = \\frac{1}{1 + e^{-x}}$$\n$$\\frac{ds}{dx} = s (1 - s)$$\n$$\\frac{ds}{dx} = s^2$$"
+    assert statuses(text) == [StepStatus.NOT_CHECKED, StepStatus.VALID, StepStatus.INVALID]
+
+
+def test_context_from_the_caller_is_used() -> None:
+    assert statuses(["\\sqrt{x^2} = x"]) == [StepStatus.INVALID]
+    assert statuses(["\\sqrt{x^2} = x"], assume=("x > 0",)) == [StepStatus.VALID]
+
+
+# -- the command and the API --------------------------------------------------------------
+
+
+def test_steps_command_exit_status_and_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = tmp_path / "good.md"
+    good.write_text("$$(a + b)^2 = a^2 + 2ab + b^2$$\n")
+    bad = tmp_path / "bad.md"
+    bad.write_text("$$(a + b)^2 = a^2 + b^2$$\n")
+    assert main(["steps", str(good), "--no-cache"]) == 0
+    capsys.readouterr()
+    assert main(["steps", str(bad), "--no-cache", "--json"]) == 1
+    document = json.loads(capsys.readouterr().out)
+    assert document["first_invalid_step"] == 0
+    assert document["steps"][0]["status"] == "invalid"
+    assert document["steps"][0]["counterexample"]
+    assert main(["steps", str(tmp_path / "missing.md")]) == 2
+    assert main(["steps"]) == 2
+
+
+def test_jsonl_streams_results_and_resumes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "in.jsonl"
+    records = [
+        {"id": "ok", "steps": ["(x + 1)^2 = x^2 + 2x + 1"]},
+        {"id": "wrong", "text": "$$(x + 1)^2 = x^2 + 1$$"},
+        "not json",
+        {"id": "given", "steps": ["\\sqrt{x^2} = x"], "context": {"assume": ["x > 0"]}},
+    ]
+    source.write_text("\n".join(r if isinstance(r, str) else json.dumps(r) for r in records))
+    out = tmp_path / "out.jsonl"
+    args = ["steps", "--jsonl", str(source), "--out", str(out), "--no-cache", "--workers", "2"]
+    assert main(args) == 1
+    results = {d["source"]: d for d in map(json.loads, out.read_text().splitlines())}
+    assert set(results) == {"ok", "wrong", "line 3", "given"}
+    assert results["ok"]["counts"]["valid"] == 1
+    assert results["wrong"]["first_invalid_step"] == 0
+    assert "not JSON" in results["line 3"]["error"]
+    assert results["given"]["steps"][0]["status"] == "valid"
+    assert main(args) == 2  # the output exists: going on with it needs --resume
+    assert main([*args, "--resume"]) == 0
+    assert len(out.read_text().splitlines()) == 4  # nothing checked twice
+
+
+def test_dask_executor_gives_the_local_results(tmp_path: Path) -> None:
+    pytest.importorskip("distributed")
+    source = tmp_path / "in.jsonl"
+    source.write_text(
+        "\n".join(
+            json.dumps(
+                {"id": str(i), "steps": [f"(x + {i})^2 = x^2 + {2 * i} x + {i * i + i % 2}"]}
+            )
+            for i in range(4)
+        )
+    )
+    outputs = {}
+    for executor in ("local", "dask"):
+        out = tmp_path / f"{executor}.jsonl"
+        base = ["steps", "--jsonl", str(source), "--out", str(out), "--no-cache"]
+        main([*base, "--workers", "2", "--executor", executor])
+        outputs[executor] = {
+            d["source"]: (d["counts"], [s["status"] for s in d["steps"]])
+            for d in map(json.loads, out.read_text().splitlines())
+        }
+    assert outputs["dask"] == outputs["local"]
+    assert outputs["local"]["1"][1] == ["invalid"]
+
+
+def test_python_api_returns_values() -> None:
+    verdict = derive.prove("tanh(z) = 2 sigmoid(2z) - 1", timeout=30)
+    assert verdict.status.holds and "proved" in verdict._repr_markdown_()
+    result = derive.check_steps(["(x + 1)^2 = x^2 + 2x + 1", "= x^2 + 2x + 2"], timeout=10)
+    assert result.first_invalid_step == 1
+    assert "**invalid**" in result._repr_markdown_()
+    graded = derive.grade(ROOT / "examples" / "s123.yaml", "ift6135-a2-2021", timeout=20)
+    assert graded.error is None and graded.max_score > 0 and graded.questions
+    with pytest.raises(DeriveError, match="no answer key is named"):
+        derive.grade(ROOT / "README.md", "no-such-key")
+
+
+def test_version_is_the_packages() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert derive.__version__ == project["version"]
