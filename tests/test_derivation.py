@@ -147,6 +147,46 @@ def test_a_letter_summed_with_an_index_and_used_bare_is_not_a_number() -> None:
     assert statuses([step]) == [StepStatus.NOT_CHECKED]
 
 
+def test_a_proof_that_needs_undeclared_matrices_to_commute_is_not_trusted() -> None:
+    for step in ("A B = B A", "W x = x W", "\\mathbf{x} \\mathbf{y} = \\mathbf{y} \\mathbf{x}"):
+        result = check([step])
+        assert result.steps[0].status is StepStatus.NOT_CHECKED, step
+        assert "vectors or matrices" in result.steps[0].reason
+    # declared, they are decided
+    declared = {"A": Matrix("n", "n"), "B": Matrix("n", "n")}
+    assert statuses(["A B = B A"], let=declared) == [StepStatus.INVALID]
+    # numbers commute: a cancellation of undeclared scalars is proved
+    assert statuses(["\\frac{y_j}{p_j} p_i p_j = p_i y_j"]) == [StepStatus.VALID]
+
+
+def test_x_to_the_T_is_neither_a_transpose_nor_a_power_until_T_is_declared() -> None:
+    result = check(["x^T y = y^T x"])
+    assert (
+        result.steps[0].status is StepStatus.NOT_CHECKED and "transpose" in result.steps[0].reason
+    )
+
+
+def test_a_proof_stands_whatever_a_one_sided_name_stands_for() -> None:
+    assert statuses(["\\sin^2 x + \\cos^2 x = 1"]) == [StepStatus.VALID]
+    assert statuses(["\\frac{e^{a}}{s} s = e^{a}"]) == [StepStatus.VALID]
+
+
+def test_elements_of_an_undefined_sequence_under_a_derivative_are_not_constants() -> None:
+    step = "\\frac{\\partial}{\\partial w} \\sum_{t=1}^T l(y_t, o_t) = 0"
+    assert statuses([step]) == [StepStatus.NOT_CHECKED]
+
+
+def test_a_display_the_text_imposes_is_a_condition_not_an_identity() -> None:
+    text = (
+        "To keep the variance, we need\n$$a + s = a s$$\n"
+        "Then we expand\n$$(a + b)^2 = a^2 + b^2$$\n"
+    )
+    result = check(text)
+    assert result.steps[0].status is StepStatus.NOT_CHECKED
+    assert "condition" in result.steps[0].reason
+    assert result.steps[1].status is StepStatus.INVALID
+
+
 # -- what is caught -----------------------------------------------------------------------
 
 

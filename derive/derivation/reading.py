@@ -10,6 +10,7 @@ YAML front matter block may add `let`, `assume` and `where`, as the command line
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -36,6 +37,18 @@ class DerivationError(DeriveError, ValueError):
 class Step:
     text: str
     line: int = 0  # where the step is in its document (1-based); 0 for a list of steps
+    # the words before the step's display that make it a condition ("we need"), if any
+    imposed: str = ""
+
+
+# "we need $$½(n_in + n_out)σ² = 1$$": the display states a condition, not an identity
+_IMPOSING = re.compile(
+    r"\b(?:we\s+(?:need|want|require|set|choose|impose|demand)|require[sd]?|requiring"
+    r"|such\s+that|so\s+that|in\s+order\s+(?:for|that)|suppose|assume|assuming"
+    r"|setting|choose|chosen|solv(?:e|ing)|condition|constraint)\b",
+    re.IGNORECASE,
+)
+_PROSE_WINDOW = 160  # characters of prose before a display that can make it a condition
 
 
 @dataclass(frozen=True)
@@ -106,8 +119,9 @@ def read_derivation(text: str, *, latex: bool | None = None) -> Derivation:
     if not math:  # plain text: every line that relates two things is a step
         return _plain_derivation(text, given)
     reading = read_region(text, [(0, len(text))], math, [b.start for b in math])
+    ends = {block.start: previous.end for previous, block in itertools.pairwise(math)}
     steps = [
-        Step(step, _line_of(text, step, position))
+        Step(step, _line_of(text, step, position), _imposing(text, ends.get(position, 0), position))
         for step, position in zip(reading.steps, reading.step_positions, strict=True)
     ]
     notes = [why for _, why in problems] + reading.unparsed
@@ -145,6 +159,13 @@ def read_steps(steps: Sequence[str], *, latex: bool | None = None) -> Derivation
     if not all(isinstance(step, str) for step in steps):
         raise DerivationError("every step must be text")
     return Derivation(tuple(Step(step) for step in steps if step.strip()), latex=latex)
+
+
+def _imposing(text: str, prose_start: int, position: int) -> str:
+    """The words in the prose just before a display that impose what it states."""
+    prose = text[max(prose_start, position - _PROSE_WINDOW) : position]
+    found = list(_IMPOSING.finditer(prose))
+    return found[-1].group(0) if found else ""
 
 
 def _line_of(text: str, step: str, position: int) -> int:

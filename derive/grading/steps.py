@@ -22,6 +22,7 @@ from derive.budget import BudgetExceeded, deadline, reraise_expired
 from derive.claim import statement
 from derive.engine import Settings, decide_cached
 from derive.errors import DeriveError
+from derive.grading import open_world
 from derive.grading.key import Question
 from derive.grading.numbers import NUMBER, accepts_decimal, elements, exact_value
 from derive.grading.results import (
@@ -32,7 +33,7 @@ from derive.model import ast
 from derive.model.types import Context, Definition
 from derive.parsing import parse_expression, parse_statement
 from derive.verdict import Status, Verdict
-from derive.vocabulary import ARITY, CONSTANTS
+from derive.vocabulary import ARITY
 
 _CONTINUATION = re.compile(r"^\s*(=|\\le(q)?\b|\\ge(q)?\b|<=|>=|<|>|\\neq|!=)")
 DEFINITION_WORDS = re.compile(r"^\s*(let|where|define|set)\b[\s,:]*", re.IGNORECASE)
@@ -280,11 +281,7 @@ def _decidelinks(
 ) -> StepResult:
     methods = []
     for link in links:
-        if context.open_world and (unknown := _one_sided(link, context)):
-            reason = (
-                f"{', '.join(unknown)} appear(s) on one side only and the document does not "
-                "define it: the step substitutes something derive was not told"
-            )
+        if context.open_world and (reason := open_world.unreadable(link, context)):
             return StepResult(text, StepStatus.NOT_CHECKED, reason=reason)
         rounded = _rounded_result(link, text, context)
         if rounded is not None:  # 7/12 = 0.58: right at the precision written
@@ -297,63 +294,18 @@ def _decidelinks(
         )
         verdict = decide_cached(replace(step, where_defined=True), settings)
         if verdict.status is Status.REFUTED:
+            if context.open_world and (reason := open_world.substituted(link, context)):
+                return StepResult(text, StepStatus.NOT_CHECKED, reason=reason)
             example = verdict.counterexample.as_dict() if verdict.counterexample else None
             return StepResult(text, StepStatus.INVALID, example, verdict.summary, _method(verdict))
         if not verdict.status.holds:
             return StepResult(
                 text, StepStatus.NOT_CHECKED, reason=verdict.reason or verdict.summary
             )
+        if context.open_world and (reason := open_world.shape_dependent(link, text, context)):
+            return StepResult(text, StepStatus.NOT_CHECKED, reason=reason)
         methods.append(_method(verdict))
     return StepResult(text, StepStatus.VALID, method="; ".join(dict.fromkeys(methods)))
-
-
-def _one_sided(link: ast.Relation, context: Context) -> list[str]:
-    """Names on one side of a link only that nothing declares or defines: `g'h - h'g` =
-    `e^{a_i} Σ - ...` substitutes what g and h stand for, which an open world does not know."""
-    bound = {item.var for item in ast.walk(link) if isinstance(item, ast.Sum)}
-    families = {  # Σ_i y_i: y_1 and y_n are elements of y, not names of their own
-        item.base
-        for item in ast.walk(link)
-        if isinstance(item, ast.Subscript) and ast.names(item.index) & bound
-    }
-    variables = {  # d/dx: x is what the side is differentiated by, not a quantity in it
-        name
-        for item in ast.walk(link)
-        if isinstance(item, ast.Derivative | ast.Gradient)
-        for name in ast.names(item.var)
-    }
-    sides = [
-        _expanded(_free_names(side, bound, families), context) - variables
-        for side in (link.lhs, link.rhs)
-    ]
-    unknown = (sides[0] ^ sides[1]) - CONSTANTS - set(ARITY)
-    return sorted(
-        name
-        for name in unknown
-        if context.lookup(name) is None and context.definition(name) is None
-    )
-
-
-def _expanded(names: set[str], context: Context) -> set[str]:
-    """The names, with those the defined names stand for (`s := 1/(1+e^{-x})` brings x)."""
-    found, todo = set(names), list(names)
-    while todo:
-        definition = context.definition(todo.pop())
-        if definition is not None:
-            new = ast.names(definition.body) - found
-            found |= new
-            todo.extend(new)
-    return found
-
-
-def _free_names(node: ast.Node, bound: set[str], families: set[str]) -> set[str]:
-    """The names a side mentions, written as the context keys them (`s_{t-1}` as well as
-    s), without the indices sums bind."""
-    found = ast.names(node) - bound
-    for item in ast.walk(node):
-        if isinstance(item, ast.Subscript) and item.base not in families:
-            found.add(f"{item.base}_{item.label}")
-    return found
 
 
 def _rounded_result(link: ast.Relation, text: str, context: Context) -> Verdict | None:

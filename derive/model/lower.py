@@ -196,13 +196,7 @@ class Lowering(Reading):
         decl = self.context.lookup(name)
         if decl is None and definition is None and self.context.strict:
             raise TypeCheckError(f"'{name}' is not declared (strict mode)")
-        if (
-            decl is None
-            and definition is None
-            and self.context.open_world
-            and self.held
-            and name not in self.variables
-        ):
+        if decl is None and definition is None and self._open(name):
             if name in self.families:  # Σ_i y_i beside a bare y: y is a vector of unknown size
                 raise Unsupported(f"{name} is used with and without an index: declare it")
             held = ", ".join(sorted(self.held))
@@ -211,6 +205,16 @@ class Lowering(Reading):
                 f"(define it, or declare it with --let)"
             )
         return self._declared(name, decl)
+
+    def _open(self, name: str) -> bool:
+        """Whether `name` is undeclared inside a derivative in an open world, where it may
+        depend on the variable (the variable itself and its indices excepted)."""
+        return (
+            self.context.open_world
+            and bool(self.held)
+            and self.context.lookup(name) is None
+            and name not in self.variables
+        )
 
     def _fresh_like(self, name: str, definition: Definition) -> Value:
         """A held defined name (the variable of ∇_w with w := γu/‖u‖) becomes free
@@ -355,6 +359,11 @@ class Lowering(Reading):
             )
         if not (is_sequence or recurrence or mentions_bound or family):
             return self._name(ast.Name(f"{base}_{node.label}", node.pos))
+        if self._open(base) and not recurrence and self.context.definition(base) is None:
+            raise Unsupported(  # Σ_t l(y_t, o_t) under ∂_w: o_t may depend on w
+                f"{base} is not defined here: whether its elements depend on "
+                f"{', '.join(sorted(self.held))} is not known (define it, or declare it)"
+            )
         index = self.lower(node.index)
         if isinstance(index, sp.MatrixBase):
             raise TypeCheckError(f"the index of {base} must be a number")

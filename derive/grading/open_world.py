@@ -1,0 +1,169 @@
+"""Steps read in an open world: a derivation whose names nobody declared.
+
+A document's letters mean what its author said they mean, often only in words. derive
+reads an undeclared name as a real number, which is right for a refutation (a number is a
+1×1 matrix) but says too much in three cases, each of which makes a step "not checked"
+rather than decided on a guess:
+
+- a counterexample to a link where a name nothing defines appears on one side only: the
+  step substitutes what the name stands for (`g'h - h'g` = `e^{a_i} Σ - ...`), so its
+  values are not free (a proof, which holds whatever the name stands for, stands);
+- `x^T` where T is not declared: a transpose, or the power T;
+- a proof that needs undeclared factors to commute, where the step's own notation says
+  they may be vectors or matrices (bold letters, transposes, capital letters): `A B = B A`
+  holds for numbers only.
+
+The derivative of an undeclared name is refused while lowering (`Context.open_world`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from derive.model import ast
+from derive.model.types import Context
+from derive.vocabulary import ARITY, CONSTANTS
+
+__all__ = ["shape_dependent", "substituted", "unreadable"]
+
+_CAPITAL = re.compile(r"[A-Z](?:_|$)")
+_BOLD = re.compile(r"\\(?:mathbf|boldsymbol|bm|vec|mathbb\s*\{\s*[a-z])|\\top\b|\\intercal\b")
+
+
+def unreadable(link: ast.Relation, context: Context) -> str | None:
+    """Why a link cannot be decided as written in an open world, or None."""
+    power = _ambiguous_power(link, context)
+    if power is not None:
+        return f"{power}^T: a transpose or the power T? write ^\\top for a transpose, or declare T"
+    return None
+
+
+def substituted(link: ast.Relation, context: Context) -> str | None:
+    """Why a counterexample to `link` may say nothing about the document: names on one
+    side only that nothing defines stand for something (a proof holds whatever they
+    stand for; a counterexample gives them values the document may not allow)."""
+    unknown = _one_sided(link, context)
+    if unknown:
+        return (
+            f"{', '.join(unknown)} appear(s) on one side only and the document does not "
+            "define it: the step may substitute something derive was not told"
+        )
+    return None
+
+
+def shape_dependent(link: ast.Relation, text: str, context: Context) -> str | None:
+    """Why a proof of `link` with its undeclared names as numbers may not hold as the
+    document means them, or None."""
+    undeclared = _undeclared(link, context)
+    capitals = {name for name in undeclared if _CAPITAL.match(name)}  # W, X_i; not Σ
+    if not (capitals or _BOLD.search(text) or _has(link, ast.Transpose)):
+        return None
+    for node in ast.walk(link):
+        if isinstance(node, ast.Mul):
+            involved = [f for f in node.factors if ast.names(f) & undeclared]
+            if len(involved) >= 2:
+                names = ", ".join(
+                    sorted(set().union(*(ast.names(f) for f in involved)) & undeclared)
+                )
+                return (
+                    f"holds where {names} are numbers, but the notation says they may be "
+                    "vectors or matrices: declare them (--let 'W: matrix(m, n)')"
+                )
+    return None
+
+
+def _undeclared(link: ast.Relation, context: Context) -> set[str]:
+    """Names of the link nothing declares or defines, not builtins, constants or indices
+    its sums bind; a component `y_i` of an undeclared y counts as y."""
+    bound = {item.var for item in ast.walk(link) if isinstance(item, ast.Sum)}
+    names = ast.names(link) - bound - CONSTANTS - set(ARITY)
+    return {
+        name for name in names if context.lookup(name) is None and context.definition(name) is None
+    } - _index_letters(link)
+
+
+def _index_letters(link: ast.Relation) -> set[str]:
+    """Letters used only inside subscripts (the i of y_i): indices, not quantities."""
+    inside: set[str] = set()
+    for item in ast.walk(link):
+        if isinstance(item, ast.Subscript):
+            inside |= ast.names(item.index)
+    outside = ast.names(ast.rebuilt(link, _drop_indices))
+    return inside - outside
+
+
+def _drop_indices(node: ast.Node, rebuild: object) -> ast.Node | None:
+    if isinstance(node, ast.Subscript):
+        return ast.Name(node.base, node.pos)
+    return None
+
+
+def _has(link: ast.Relation, kind: type) -> bool:
+    return any(isinstance(item, kind) for item in ast.walk(link))
+
+
+def _ambiguous_power(link: ast.Relation, context: Context) -> str | None:
+    """The base of an `x^T` whose T nothing declares, as text."""
+    for item in ast.walk(link):
+        if (
+            isinstance(item, ast.Pow)
+            and isinstance(item.exponent, ast.Name)
+            and item.exponent.name == "T"
+            and context.lookup("T") is None
+            and context.definition("T") is None
+        ):
+            base = item.base
+            return base.name if isinstance(base, ast.Name) else "x"
+    return None
+
+
+def _one_sided(link: ast.Relation, context: Context) -> list[str]:
+    """Names on one side of a link only that nothing declares or defines (definitions
+    expanded first; a derivative's variable does not count)."""
+    bound = {item.var for item in ast.walk(link) if isinstance(item, ast.Sum)}
+    families = {  # Σ_i y_i: y_1 and y_n are elements of y, not names of their own
+        item.base
+        for item in ast.walk(link)
+        if isinstance(item, ast.Subscript) and ast.names(item.index) & bound
+    }
+    variables = {  # d/dx: x is what the side is differentiated by, not a quantity in it
+        name
+        for item in ast.walk(link)
+        if isinstance(item, ast.Derivative | ast.Gradient)
+        for name in ast.names(item.var)
+    }
+    sides = [
+        _expanded(_free_names(side, bound, families), context) - variables
+        for side in (link.lhs, link.rhs)
+    ]
+    unknown = (sides[0] ^ sides[1]) - CONSTANTS - set(ARITY)
+    return sorted(
+        name
+        for name in unknown
+        if context.lookup(name) is None and context.definition(name) is None
+    )
+
+
+def _expanded(names: set[str], context: Context) -> set[str]:
+    """The names, with those the defined names stand for (`s := 1/(1+e^{-x})` brings x)."""
+    found, todo = set(names), list(names)
+    while todo:
+        definition = context.definition(todo.pop())
+        if definition is not None:
+            new = ast.names(definition.body) - found
+            found |= new
+            todo.extend(new)
+    return found
+
+
+def _free_names(node: ast.Node, bound: set[str], families: set[str]) -> set[str]:
+    """The names a side mentions, written as the context keys them (`s_{t-1}` as well as
+    s), without the indices sums bind."""
+    found = ast.names(node) - bound
+    for item in ast.walk(node):
+        if isinstance(item, ast.Subscript) and item.base not in families:
+            found.add(f"{item.base}_{item.label}")
+        if isinstance(item, ast.Name) and item.after_number:  # 2ab is 2·a·b
+            found.discard(item.name)
+            found |= set(item.name)
+    return found
