@@ -271,6 +271,7 @@ def build_context(
         strict or (base.strict if base else False),
         frozenset(distinct),
         base.open_world if base else False,
+        base.dependent if base else frozenset(),
     )
 
 

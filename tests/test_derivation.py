@@ -166,6 +166,17 @@ def test_x_to_the_T_is_neither_a_transpose_nor_a_power_until_T_is_declared() -> 
     )
 
 
+def test_a_document_where_T_stands_for_nothing_else_writes_transposes_with_it() -> None:
+    text = "Let $u, v \\in \\mathbb{R}^n$.\n$$(u + v)^T u = u^T u + v^T u$$\n$$u^T v = 2 v^T u$$"
+    result = check(text)
+    assert result.notation and "transpose" in result.notation[0]
+    assert [s.status for s in result.steps] == [StepStatus.VALID, StepStatus.INVALID]
+    assert result.steps[0].text == "(u + v)^T u = u^T u + v^T u"  # shown as written
+    # with a horizon T in the document, ^T stays undecided
+    horizon = "$$\\sum_{t=1}^{T} a_t = A$$\n$$u^T v = v^T u$$"
+    assert check(horizon).notation == ()
+
+
 def test_a_proof_stands_whatever_a_one_sided_name_stands_for() -> None:
     assert statuses(["\\sin^2 x + \\cos^2 x = 1"]) == [StepStatus.VALID]
     assert statuses(["\\frac{e^{a}}{s} s = e^{a}"]) == [StepStatus.VALID]
@@ -185,6 +196,62 @@ def test_a_display_the_text_imposes_is_a_condition_not_an_identity() -> None:
     assert result.steps[0].status is StepStatus.NOT_CHECKED
     assert "condition" in result.steps[0].reason
     assert result.steps[1].status is StepStatus.INVALID
+
+
+def test_letters_written_by_their_components_are_vectors() -> None:
+    result = check(
+        [
+            "\\frac{\\partial x_j}{\\partial x_i} = \\delta_{ij}",
+            "\\sum_{i=1}^{K} x_i = x_1 + \\sum_{i=2}^{K} x_i",
+        ]
+    )
+    assert [i.name for i in result.inferred] == ["x"]
+    assert result.inferred[0].decl == Vector("K")
+    assert [s.status for s in result.steps] == [StepStatus.VALID, StepStatus.VALID]
+    assert statuses(["\\frac{\\partial x_j}{\\partial x_i} = 0"]) == [StepStatus.INVALID]
+
+
+def test_a_vector_read_from_its_components_may_depend_on_the_variable() -> None:
+    # ŷ = softmax(θ) was said in words: ∂ŷ_i/∂θ_k is not 0
+    step = "\\frac{\\partial}{\\partial \\theta_k} \\log \\hat{y}_i = 0 \\cdot \\theta_i"
+    assert statuses([step]) == [StepStatus.NOT_CHECKED]
+
+
+def test_a_vector_the_text_calls_one_hot_has_one_hot_counterexamples() -> None:
+    text = (
+        "Remember that $\\mathbf{y}$ is a one-hot vector.\n"
+        "$$p_i (y_1 + y_2 + \\dots + y_n) - y_i = p_i - y_i$$\n"
+        "$$-y_i (1 - p_i) = -y_i + p_i$$\n"
+    )
+    result = check(text)
+    assert [s.status for s in result.steps] == [StepStatus.VALID, StepStatus.INVALID]
+    example = result.steps[1].counterexample or {}
+    entries = example["y"].strip("[]").split(", ")
+    assert sorted(entries) == ["0"] * (len(entries) - 1) + ["1"]  # one-hot
+
+
+def test_a_label_in_a_classification_text_is_not_refuted_as_any_vector() -> None:
+    text = "The cross-entropy loss.\n$$a_i \\sum_k y_k - y_i = a_i - y_i$$\n"
+    result = check(text)
+    assert result.steps[0].status is StepStatus.NOT_CHECKED
+    assert "label" in result.steps[0].reason
+
+
+def test_a_case_the_prose_states_bears_on_the_steps_that_use_both_indices() -> None:
+    text = (
+        "When $i = k$, we get\n"
+        "$$\\frac{\\partial x_k}{\\partial x_i} = 1$$\n"
+        "and also\n$$(a + b)^2 = a^2 + b^2$$\n"
+    )
+    result = check(text)
+    assert result.steps[0].status is StepStatus.NOT_CHECKED  # refuted only where i ≠ k
+    assert "case i = k" in result.steps[0].reason
+    assert result.steps[1].status is StepStatus.INVALID  # the case says nothing of a, b
+
+
+def test_a_document_in_einstein_notation_is_not_refuted_by_another_reading() -> None:
+    text = "In Einstein notation the sum is implied.\n$$y_i \\delta_{ik} = y_k + y_i$$\n"
+    assert statuses(text) == [StepStatus.NOT_CHECKED]
 
 
 # -- what is caught -----------------------------------------------------------------------

@@ -17,17 +17,24 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 
 from derive.claim import build_context
 from derive.derivation.inference import Inference
-from derive.derivation.reading import Derivation, Given
+from derive.derivation.prose import case_letters
+from derive.derivation.reading import Derivation, Given, Step
 from derive.engine import Settings
+from derive.errors import DeriveError
 from derive.grading.key import Question, split_assumptions
 from derive.grading.results import StepResult, StepStatus
 from derive.grading.steps import check_steps
-from derive.model.types import Context
+from derive.model import ast
+from derive.model.types import Context, Domain, Vector
+from derive.parsing import parse_statement
 
 __all__ = ["DerivationResult", "check_derivation"]
+
+BIT = Domain(integer=True, lower=Fraction(0), upper=Fraction(1))  # an entry of a one-hot vector
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,7 @@ class DerivationResult:
     inferred: tuple[Inference, ...] = ()
     given: Given = field(default_factory=Given)
     problems: tuple[str, ...] = ()  # what could not be read, and why
+    notation: tuple[str, ...] = ()  # how the document's notation was read
     seed: int = 0
     seconds: float = 0.0
     error: str | None = None  # the derivation could not be read at all
@@ -78,16 +86,20 @@ def check_derivation(
     start = time.monotonic()
     settings = settings or Settings()
     written = derivation.given.merged(given or Given())
-    context = derivation_context(derivation.inferred, written)
+    hot = _one_hot_vectors(derivation)
+    context = derivation_context(derivation.inferred, written, hot)
     _, facts = split_assumptions(written.assume)  # assumptions on names are in the context
-    question = Question("derivation", 0, context, tuple(facts))
-    texts = tuple(step.text for step in derivation.steps)
+    facts += [_sums_to_one(name, context) for name in hot]  # a one-hot vector sums to 1
+    question = Question("derivation", 0, context, tuple(f for f in facts if f))
+    texts = tuple(step.reading for step in derivation.steps)
     declared = frozenset(item.name for item in derivation.inferred)  # its lines may define them
     results, _, _ = check_steps(
         question, texts, settings, latex=derivation.latex, credit=False, own=declared
     )
     located = tuple(
-        _imposed(replace(result, line=step.line), step.imposed)
+        _unrefuted(
+            replace(result, text=step.text, line=step.line), _caveat(derivation, step, result)
+        )
         for result, step in zip(results, derivation.steps, strict=True)
     )
     return DerivationResult(
@@ -96,22 +108,73 @@ def check_derivation(
         derivation.inferred,
         written,
         derivation.problems,
+        derivation.notation,
         settings.seed,
         time.monotonic() - start,
     )
 
 
-def _imposed(result: StepResult, words: str) -> StepResult:
-    """A display the text introduces as a condition ("we need ...") states what is to be
-    made true, not an identity: it is not wrong for failing somewhere."""
-    if not words or result.status is not StepStatus.INVALID:
+def _caveat(derivation: Derivation, step: Step, result: StepResult) -> str:
+    """Why the prose may rule out a step's counterexample, or ""."""
+    if step.imposed and _concerns(step, case_letters(step.imposed), derivation.latex):
+        return f'the text imposes it ("{step.imposed}"): a condition, not an identity'
+    if derivation.conventions:
+        return f"the document uses {derivation.conventions[0]}, which derive does not read"
+    example = result.counterexample or {}
+    if derivation.classification and not _one_hot_vectors(derivation) and "y" in example:
+        return (  # a one-hot vector the text names has one-hot counterexamples only
+            "y is a label here (one-hot, or a distribution): the counterexample's y may be neither"
+        )
+    return ""
+
+
+def _concerns(step: Step, letters: tuple[str, str] | None, latex: bool | None) -> bool:
+    """Whether a case (`j = i`) bears on a step: it mentions both indices (a step about
+    i alone is the same in every case). Words that impose a condition always bear."""
+    if letters is None:
+        return True
+    try:
+        names = ast.names(parse_statement(step.reading, latex=latex))
+    except DeriveError:
+        return True
+    return set(letters) <= names
+
+
+def _one_hot_vectors(derivation: Derivation) -> tuple[str, ...]:
+    """The vectors the text calls one-hot (letters near the words that name no vector,
+    such as an index, are not)."""
+    vectors = {i.name for i in derivation.inferred if isinstance(i.decl, Vector)}
+    return tuple(name for name in derivation.one_hot if name in vectors)
+
+
+def _unrefuted(result: StepResult, caveat: str) -> StepResult:
+    """A refutation the prose may rule out is no evidence: the step is not checked."""
+    if not caveat or result.status is not StepStatus.INVALID:
         return result
-    reason = f'a condition the text imposes ("{words}"), not an identity'
-    return replace(result, status=StepStatus.NOT_CHECKED, counterexample=None, reason=reason)
+    return replace(result, status=StepStatus.NOT_CHECKED, counterexample=None, reason=caveat)
 
 
-def derivation_context(inferred: tuple[Inference, ...], given: Given) -> Context:
-    """Inferred declarations, then the written ones over them, in an open world."""
+def _sums_to_one(name: str, context: Context) -> str:
+    """`Σ_{i=1}^{n} y_i = 1` for a vector y of the context; "" for anything else."""
+    decl = context.lookup(name)
+    if not isinstance(decl, Vector):
+        return ""
+    return f"\\sum_{{i=1}}^{{{decl.size}}} {name}_{{i}} = 1"
+
+
+def derivation_context(
+    inferred: tuple[Inference, ...], given: Given, one_hot: tuple[str, ...] = ()
+) -> Context:
+    """Inferred declarations, then the written ones over them, in an open world; the
+    entries of a vector the text calls one-hot are 0 or 1 (and sum to 1, a fact)."""
     domains, _ = split_assumptions(given.assume)
-    base = Context({item.name: item.decl for item in inferred}, open_world=True)
+    decls = {item.name: item.decl for item in inferred}
+    for name in one_hot:
+        if isinstance(decls.get(name), Vector):
+            decls[name] = Vector(decls[name].size, BIT)  # type: ignore[union-attr]
+    base = Context(
+        decls,
+        open_world=True,
+        dependent=frozenset(item.name for item in inferred if item.dependent),
+    )
     return build_context(given.let, given.where, domains, base=base)

@@ -15,16 +15,18 @@ left undeclared (and said), never guessed.
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from derive.errors import DeriveError
 from derive.grading.math_text import find_math
 from derive.model import ast
 from derive.model.types import Decl, Function, Matrix, Scalar, Vector
-from derive.parsing import parse_expression
+from derive.parsing import parse_expression, parse_statement
 from derive.vocabulary import ACTIVATIONS, ARITY
 
-__all__ = ["Inference", "infer"]
+__all__ = ["Inference", "components", "infer"]
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,9 @@ class Inference:
     name: str
     decl: Decl
     evidence: str
+    # read from how the steps write it (components y_i), not from a sentence that says
+    # what it is: whether it depends on the other names is not known
+    dependent: bool = False
 
     def meaning(self) -> str:
         """`a vector of size K`: what the name was read as."""
@@ -158,3 +163,72 @@ def _consistent(found: list[Inference]) -> tuple[Inference, ...]:
 def _short(text: str, width: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 3] + "..."
+
+
+# letters that index time (a sequence), not the components of a vector
+_TIME = {"t", "T", "s", "tau"}
+_SIZES = ("n", "m", "K", "d", "N", "D")
+
+
+def components(
+    steps: Sequence[str], known: Sequence[Inference], *, latex: bool | None
+) -> tuple[Inference, ...]:
+    """Vectors the steps write by their components: a letter that nothing declares,
+    used with a one-letter index (`y_i`, `\\theta_k`) and otherwise only with digits
+    or bare, is a vector, all such vectors of one size (named after a letter the steps
+    do not use). A letter indexed by time (`h_t`, `s_{t-1}`), or whose component a line
+    defines (`\\sigma_i = ...`), is left alone."""
+    trees = []
+    for text in steps:
+        try:
+            trees.append(parse_statement(text, latex=latex))
+        except DeriveError:
+            continue
+    taken = {item.name for item in known}
+    labels: dict[str, set[str]] = {}
+    refused: set[str] = set()
+    used: set[str] = set()
+    for tree in trees:
+        used |= ast.names(tree)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Subscript):
+                labels.setdefault(node.base, set()).add(node.label)
+                if not re.fullmatch(r"[a-z]|\d+", node.label) or node.label in _TIME:
+                    refused.add(node.base)
+            elif isinstance(node, ast.Call):
+                refused.add(node.func)
+        first = tree.links[0] if isinstance(tree, ast.Chain) else tree
+        if isinstance(first, ast.Relation) and isinstance(first.lhs, ast.Subscript):
+            refused.add(first.lhs.base)  # `σ_i = e^{a_i}/Σ`: a definition of a name
+    bounds = _sum_bounds(trees)
+    common = Counter(bounds.values()).most_common(1)
+    size = common[0][0] if common else next((n for n in _SIZES if n not in used), None)
+    if size is None:
+        return ()
+    found = []
+    for base, written in labels.items():
+        if base in refused or base in taken or base in ARITY or base in _TIME:
+            continue
+        letters = sorted(label for label in written if label.isalpha())
+        if letters:
+            evidence = ", ".join(f"{base}_{label}" for label in letters[:3])
+            found.append(Inference(base, Vector(bounds.get(base, size)), evidence, True))
+    return tuple(found)
+
+
+def _sum_bounds(trees: Sequence[ast.Node]) -> dict[str, str]:
+    """`Σ_{i=1}^{K} y_i`: y has K components (the first such sum of each letter)."""
+    found: dict[str, str] = {}
+    for tree in trees:
+        for node in ast.walk(tree):
+            if not (
+                isinstance(node, ast.Sum)
+                and isinstance(node.upper, ast.Name)
+                and isinstance(node.lower, ast.Num)
+                and node.lower.value == 1
+            ):
+                continue
+            for item in ast.walk(node.body):
+                if isinstance(item, ast.Subscript) and item.label == node.var:
+                    found.setdefault(item.base, node.upper.name)
+    return found

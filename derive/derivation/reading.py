@@ -14,11 +14,19 @@ import itertools
 import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from derive.derivation.inference import Inference, infer
+from derive.derivation.inference import Inference, components, infer
+from derive.derivation.prose import (
+    classification,
+    conventions,
+    imposed,
+    one_hot,
+    read_transposes,
+    transposes_with_T,
+)
 from derive.errors import DeriveError
 from derive.grading.documents import load_text, prepare_text, read_region
 from derive.grading.front_matter import read_front_matter
@@ -39,16 +47,11 @@ class Step:
     line: int = 0  # where the step is in its document (1-based); 0 for a list of steps
     # the words before the step's display that make it a condition ("we need"), if any
     imposed: str = ""
+    read: str = ""  # the text as derive reads it, where the document's notation differs
 
-
-# "we need $$½(n_in + n_out)σ² = 1$$": the display states a condition, not an identity
-_IMPOSING = re.compile(
-    r"\b(?:we\s+(?:need|want|require|set|choose|impose|demand)|require[sd]?|requiring"
-    r"|such\s+that|so\s+that|in\s+order\s+(?:for|that)|suppose|assume|assuming"
-    r"|setting|choose|chosen|solv(?:e|ing)|condition|constraint)\b",
-    re.IGNORECASE,
-)
-_PROSE_WINDOW = 160  # characters of prose before a display that can make it a condition
+    @property
+    def reading(self) -> str:
+        return self.read or self.text
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,10 @@ class Derivation:
     given: Given = field(default_factory=Given)
     problems: tuple[str, ...] = ()
     latex: bool | None = None
+    conventions: tuple[str, ...] = ()  # "Einstein's summation convention"
+    one_hot: tuple[str, ...] = ()  # letters the prose calls one-hot
+    classification: bool = False  # about a classification loss: y is a label
+    notation: tuple[str, ...] = ()  # how the document's notation was read ("^T is ᵀ")
 
 
 def read_derivation(text: str, *, latex: bool | None = None) -> Derivation:
@@ -119,16 +126,33 @@ def read_derivation(text: str, *, latex: bool | None = None) -> Derivation:
     if not math:  # plain text: every line that relates two things is a step
         return _plain_derivation(text, given)
     reading = read_region(text, [(0, len(text))], math, [b.start for b in math])
-    ends = {block.start: previous.end for previous, block in itertools.pairwise(math)}
+    displays = [block for block in math if block.display]  # the prose between them bears
+    ends = {block.start: previous.end for previous, block in itertools.pairwise(displays)}
     steps = [
-        Step(step, _line_of(text, step, position), _imposing(text, ends.get(position, 0), position))
+        Step(step, _line_of(text, step, position), imposed(text, ends.get(position, 0), position))
         for step, position in zip(reading.steps, reading.step_positions, strict=True)
     ]
     notes = [why for _, why in problems] + reading.unparsed
     if len(steps) > MAX_STEPS or reading.overflow:
         notes.append(f"more than {MAX_STEPS} steps, the limit: the rest are not checked")
         steps = steps[:MAX_STEPS]
-    return Derivation(tuple(steps), infer(text), given, tuple(notes), True)
+    notation: tuple[str, ...] = ()
+    if transposes_with_T("\n".join(step.text for step in steps)):
+        steps = [replace(step, read=read_transposes(step.text)) for step in steps]
+        notation = ("^T is the transpose (T stands for nothing else in the document)",)
+    declared = infer(text)
+    declared += components([step.reading for step in steps], declared, latex=True)
+    return Derivation(
+        tuple(steps),
+        declared,
+        given,
+        tuple(notes),
+        True,
+        conventions(text),
+        one_hot(text),
+        classification(text),
+        notation,
+    )
 
 
 def _plain_derivation(text: str, given: Given) -> Derivation:
@@ -158,14 +182,9 @@ def read_steps(steps: Sequence[str], *, latex: bool | None = None) -> Derivation
         raise DerivationError(f"{len(steps)} steps: more than the limit of {MAX_STEPS}")
     if not all(isinstance(step, str) for step in steps):
         raise DerivationError("every step must be text")
-    return Derivation(tuple(Step(step) for step in steps if step.strip()), latex=latex)
-
-
-def _imposing(text: str, prose_start: int, position: int) -> str:
-    """The words in the prose just before a display that impose what it states."""
-    prose = text[max(prose_start, position - _PROSE_WINDOW) : position]
-    found = list(_IMPOSING.finditer(prose))
-    return found[-1].group(0) if found else ""
+    written = [step for step in steps if step.strip()]
+    declared = components(written, (), latex=latex)
+    return Derivation(tuple(Step(step) for step in written), declared, latex=latex)
 
 
 def _line_of(text: str, step: str, position: int) -> int:

@@ -132,15 +132,17 @@ def _one_sided(link: ast.Relation, context: Context) -> list[str]:
         if isinstance(item, ast.Derivative | ast.Gradient)
         for name in ast.names(item.var)
     }
+    indices = _index_letters(link)
     sides = [
-        _expanded(_free_names(side, bound, families), context) - variables
+        _expanded(_free_names(side, bound, families, context), context) - variables - indices
         for side in (link.lhs, link.rhs)
     ]
     unknown = (sides[0] ^ sides[1]) - CONSTANTS - set(ARITY)
-    return sorted(
+    return sorted(  # a vector read from its components is declared, but not defined
         name
         for name in unknown
-        if context.lookup(name) is None and context.definition(name) is None
+        if (context.lookup(name) is None or name in context.dependent)
+        and context.definition(name) is None
     )
 
 
@@ -156,14 +158,22 @@ def _expanded(names: set[str], context: Context) -> set[str]:
     return found
 
 
-def _free_names(node: ast.Node, bound: set[str], families: set[str]) -> set[str]:
+def _free_names(node: ast.Node, bound: set[str], families: set[str], context: Context) -> set[str]:
     """The names a side mentions, written as the context keys them (`s_{t-1}` as well as
-    s), without the indices sums bind."""
+    s; a component y_i of a declared vector y is y), without the indices sums bind."""
     found = ast.names(node) - bound
     for item in ast.walk(node):
-        if isinstance(item, ast.Subscript) and item.base not in families:
+        if (
+            isinstance(item, ast.Subscript)
+            and item.base not in families
+            and context.lookup(item.base) is None
+        ):
             found.add(f"{item.base}_{item.label}")
         if isinstance(item, ast.Name) and item.after_number:  # 2ab is 2·a·b
             found.discard(item.name)
             found |= set(item.name)
+        if isinstance(item, ast.Call) and "_" in item.func:  # y_i (1 - p_i): a product
+            base = item.func.split("_", 1)[0]
+            if context.lookup(base) is not None:
+                found.discard(item.func)
     return found

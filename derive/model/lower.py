@@ -196,7 +196,7 @@ class Lowering(Reading):
         decl = self.context.lookup(name)
         if decl is None and definition is None and self.context.strict:
             raise TypeCheckError(f"'{name}' is not declared (strict mode)")
-        if decl is None and definition is None and self._open(name):
+        if definition is None and self._open(name):
             if name in self.families:  # Σ_i y_i beside a bare y: y is a vector of unknown size
                 raise Unsupported(f"{name} is used with and without an index: declare it")
             held = ", ".join(sorted(self.held))
@@ -212,7 +212,7 @@ class Lowering(Reading):
         return (
             self.context.open_world
             and bool(self.held)
-            and self.context.lookup(name) is None
+            and (self.context.lookup(name) is None or name in self.context.dependent)
             and name not in self.variables
         )
 
@@ -348,6 +348,11 @@ class Lowering(Reading):
             isinstance(decl, Random) and isinstance(decl.shape, Sequence)
         )
         recurrence = self._recurrence(base)
+        if base in self.context.dependent and self._open(base):
+            raise Unsupported(  # ŷ_i under ∂/∂θ_k, where ŷ = softmax(θ) was said in words
+                f"{base} is not defined here: whether it depends on "
+                f"{', '.join(sorted(self.held))} is not known (define it, or declare it)"
+            )
         if isinstance(shape, Vector | Matrix) and not recurrence and self._indexes(node):
             return self._entry(node, shape)
         mentions_bound = any(name in self.bound for name in ast.names(node.index))

@@ -193,6 +193,9 @@ class Context:
     # names from a document nobody declared may depend on anything: the derivative of
     # such a name (∂θ/∂w, where the document defined θ in prose) is not known, not 0
     open_world: bool = False
+    # declared names whose dependence on the others nobody stated (a vector read from its
+    # components y_i): under a derivative they are as unknown as undeclared names
+    dependent: frozenset[str] = frozenset()
 
     def assumed_distinct(self, a: str, b: str) -> bool:
         return frozenset((a, b)) in self.distinct
@@ -211,8 +214,10 @@ class Context:
         merged.update(decls or {})
         names = {d.name for d in definitions}
         kept = tuple(d for d in self.definitions if d.name not in names)
-        return Context(merged, kept + definitions, self.strict, self.distinct, self.open_world)
+        return Context(
+            merged, kept + definitions, self.strict, self.distinct, self.open_world, self.dependent
+        )
 
     def __hash__(self) -> int:  # contexts key the verdict cache
         decls = tuple(sorted(self.decls.items(), key=lambda kv: kv[0]))
-        return hash((decls, self.definitions, self.distinct, self.open_world))
+        return hash((decls, self.definitions, self.distinct, self.open_world, self.dependent))

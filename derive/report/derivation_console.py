@@ -32,9 +32,10 @@ def derivation_panel(result: DerivationResult) -> Panel:
         body = Text.assemble(("could not be read: ", "bold red"), result.error)
         return Panel(body, title=title, title_align="left", border_style="red")
     parts: list[RenderableType] = []
-    if result.inferred:
+    readings = [f"{i.name} as {i.meaning()}" for i in result.inferred] + list(result.notation)
+    if readings:
         reads = Text("reads ", style="dim")
-        reads.append("; ".join(f"{i.name} as {i.meaning()}" for i in result.inferred))
+        reads.append("; ".join(readings))
         parts.append(reads)
     first = result.first_invalid_step
     if first is not None:

@@ -10,6 +10,7 @@
       "first_invalid_step": 2,          # index into "steps", or null
       "counts": {"valid": 5, "invalid": 1, "not checked": 3},
       "problems": ["..."],              # what could not be read
+      "notation": ["^T is the transpose ..."],   # how the notation was read
       "seed": 0, "seconds": 0.41
     }
 
@@ -50,6 +51,7 @@ def derivation_dict(result: DerivationResult) -> dict[str, Any]:
         "first_invalid_step": result.first_invalid_step,
         "counts": {status.value: result.count(status) for status in StepStatus},
         "problems": list(result.problems),
+        "notation": list(result.notation),
         "seed": result.seed,
         "seconds": round(result.seconds, 3),
     }
@@ -64,6 +66,7 @@ def derivation_from_dict(data: Mapping[str, Any]) -> DerivationResult:
         (),
         Given.of(given) if isinstance(given, Mapping) else Given(),
         tuple(str(p) for p in data.get("problems") or ()),
+        tuple(str(n) for n in data.get("notation") or ()),
         int(data.get("seed") or 0),
         float(data.get("seconds") or 0.0),
         data.get("error"),
