@@ -22,7 +22,7 @@ import contextlib
 
 from benchmarks.common import HERE, ROOT, log, machine_info, now, table
 
-BENCHMARKS = ("library", "dl", "stack", "grading", "soundness")
+BENCHMARKS = ("library", "dl", "stack", "grading", "steps", "soundness")
 
 
 def _module(name: str):  # type: ignore[no-untyped-def]

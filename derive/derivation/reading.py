@@ -28,7 +28,7 @@ from derive.derivation.prose import (
     transposes_with_T,
 )
 from derive.errors import DeriveError
-from derive.grading.documents import load_text, prepare_text, read_region
+from derive.grading.documents import Reading, add_line, load_text, prepare_text, read_region
 from derive.grading.front_matter import read_front_matter
 from derive.grading.math_text import find_math, relation_spans
 from derive.grading.structured import MAX_BYTES, MAX_STEPS
@@ -182,9 +182,17 @@ def read_steps(steps: Sequence[str], *, latex: bool | None = None) -> Derivation
         raise DerivationError(f"{len(steps)} steps: more than the limit of {MAX_STEPS}")
     if not all(isinstance(step, str) for step in steps):
         raise DerivationError("every step must be text")
-    written = [step for step in steps if step.strip()]
-    declared = components(written, (), latex=latex)
-    return Derivation(tuple(Step(step) for step in written), declared, latex=latex)
+    reading = Reading()
+    for index, step in enumerate(steps):  # `= c` after `a = b` (or after `a`) is `b = c`
+        if step.strip():
+            add_line(step.strip(), index, reading)
+    declared = components(reading.steps, (), latex=latex)
+    return Derivation(
+        tuple(Step(step) for step in reading.steps),
+        declared,
+        problems=tuple(reading.unparsed),
+        latex=latex,
+    )
 
 
 def _line_of(text: str, step: str, position: int) -> int:

@@ -131,7 +131,7 @@ def _rough_lines(text: str) -> list[str]:
     return [line for line in lines if line]
 
 
-def _add_line(line: str, position: int, reading: Reading) -> None:
+def add_line(line: str, position: int, reading: Reading) -> None:
     for statement in statements(line):
         if continues(statement):
             spans = relation_spans(statement)
@@ -176,9 +176,9 @@ def read_region(
         if block.display:
             for line in _display_lines(block, reading):
                 if pending is not None and continues(line):
-                    _add_line(pending[1], pending[0], reading)  # `... $a \le b$ $$\le c$$`
+                    add_line(pending[1], pending[0], reading)  # `... $a \le b$ $$\le c$$`
                 pending = None
-                _add_line(line, block.start, reading)
+                add_line(line, block.start, reading)
         else:
             inner = block.text[1:-1].strip() if block.text.startswith("$") else block.text[2:-2]
             named = _PROSE_NAME.search(text, max(0, block.start - 40), block.start)
@@ -191,7 +191,7 @@ def read_region(
         reading.previous_rhs = None
         for position, inline in reading.inline:
             if not _PLAIN_WORD.search(inline):  # `$delta = \delta$`: names from code, prose
-                _add_line(inline, position, reading)
+                add_line(inline, position, reading)
     return reading
 
 
