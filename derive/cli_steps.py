@@ -167,7 +167,9 @@ def _bulk(args: argparse.Namespace, given: Any, settings: Any) -> int:
     skip = written_ids(out) if args.resume else set()
     invalid = 0
     start = time.monotonic()
-    report = _Progress(sys.stderr, cli._isatty(sys.stderr), start)
+    with source.open(encoding="utf-8", errors="replace") as lines:
+        total = max(0, sum(1 for line in lines if line.strip()) - len(skip))
+    report = _Progress(sys.stderr, cli._isatty(sys.stderr), start, total)
 
     def seen(result: Any) -> None:
         nonlocal invalid
@@ -208,8 +210,8 @@ def _with_given(record: Any, given: Any) -> Any:
 class _Progress:
     """One line per 10 s in a log (CI), a rewritten line on a terminal."""
 
-    def __init__(self, stream: Any, terminal: bool, start: float) -> None:
-        self.stream, self.terminal, self.start = stream, terminal, start
+    def __init__(self, stream: Any, terminal: bool, start: float, total: int) -> None:
+        self.stream, self.terminal, self.start, self.total = stream, terminal, start, total
         self.count = 0
         self.last = start
 
@@ -218,8 +220,12 @@ class _Progress:
         now = time.monotonic()
         if self.terminal or now - self.last >= 10:
             rate = self.count / max(now - self.start, 1e-9)
+            left = max(0, self.total - self.count) / rate if rate else 0.0
             end = "\r" if self.terminal else "\n"
-            self.stream.write(f"{self.count} checked ({rate:.1f}/s), last {result.source}{end}")
+            self.stream.write(
+                f"{self.count}/{self.total} checked ({rate:.1f}/s, about {left:.0f} s left), "
+                f"last {result.source}{end}"
+            )
             self.stream.flush()
             self.last = now
 

@@ -359,3 +359,19 @@ def test_python_api_returns_values() -> None:
 def test_version_is_the_packages() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     assert derive.__version__ == project["version"]
+
+
+def test_a_notebook_is_read_from_its_markdown_cells(tmp_path: Path) -> None:
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell("Expanding:\n$$(a + b)^2 = a^2 + 2ab + b^2$$"),
+        nbformat.v4.new_code_cell("x = 1  # not mathematics"),
+        nbformat.v4.new_markdown_cell("$$(a - b)^2 = a^2 - b^2$$"),
+    ]
+    path = tmp_path / "notes.ipynb"
+    path.write_text(nbformat.writes(notebook))
+    result = derive.check_steps(path, timeout=10)
+    assert [s.status for s in result.steps] == [StepStatus.VALID, StepStatus.INVALID]
+    assert result.source == str(path)
