@@ -375,3 +375,20 @@ def test_a_notebook_is_read_from_its_markdown_cells(tmp_path: Path) -> None:
     result = derive.check_steps(path, timeout=10)
     assert [s.status for s in result.steps] == [StepStatus.VALID, StepStatus.INVALID]
     assert result.source == str(path)
+
+
+def test_a_definition_in_the_prose_is_used_by_the_steps() -> None:
+    text = (
+        "Let $\\hat{y}_j$ be the outputs, where $\\hat{y} = \\mathrm{softmax}(o)$.\n"
+        "$$\\frac{\\partial}{\\partial o_k} \\log \\hat{y}_j = \\delta_{jk} - \\hat{y}_k$$\n"
+        "$$\\frac{\\partial}{\\partial o_k} \\log \\hat{y}_j = \\delta_{jk} + \\hat{y}_k$$\n"
+    )
+    result = check(text)
+    assert any("defined in the prose" in n for n in result.notation)
+    assert [s.status for s in result.steps] == [StepStatus.VALID, StepStatus.INVALID]
+    # a point or a case is no definition
+    assert read_derivation("where $x = 0$ and with $i = j$: $$x = x$$").definitions == (
+        "x = 0",
+        "i = j",
+    )
+    assert check("where $x = 0$: $$x^2 = x$$").steps[0].status is StepStatus.INVALID

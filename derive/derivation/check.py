@@ -27,9 +27,9 @@ from derive.engine import Settings
 from derive.errors import DeriveError
 from derive.grading.key import Question, split_assumptions
 from derive.grading.results import StepResult, StepStatus
-from derive.grading.steps import check_steps
+from derive.grading.steps import check_steps, definition_of
 from derive.model import ast
-from derive.model.types import Context, Domain, Vector
+from derive.model.types import Context, Definition, Domain, Vector
 from derive.parsing import parse_statement
 
 __all__ = ["DerivationResult", "check_derivation"]
@@ -88,6 +88,8 @@ def check_derivation(
     written = derivation.given.merged(given or Given())
     hot = _one_hot_vectors(derivation)
     context = derivation_context(derivation.inferred, written, hot)
+    defined = _prose_definitions(derivation, context)
+    context = context.extend(definitions=tuple(d for d, _ in defined))
     _, facts = split_assumptions(written.assume)  # assumptions on names are in the context
     facts += [_sums_to_one(name, context) for name in hot]  # a one-hot vector sums to 1
     question = Question("derivation", 0, context, tuple(f for f in facts if f))
@@ -108,7 +110,7 @@ def check_derivation(
         derivation.inferred,
         written,
         derivation.problems,
-        derivation.notation,
+        (*derivation.notation, *(f"{text} (defined in the prose)" for _, text in defined)),
         settings.seed,
         time.monotonic() - start,
     )
@@ -138,6 +140,33 @@ def _concerns(step: Step, letters: tuple[str, str] | None, latex: bool | None) -
     except DeriveError:
         return True
     return set(letters) <= names
+
+
+def _prose_definitions(derivation: Derivation, context: Context) -> list[tuple[Definition, str]]:
+    """The prose's definitions derive can use: a new name (not one the context defines)
+    for an expression that is more than a number or a letter (`where $x = 0$` names a
+    point, `with $i = j$` a case)."""
+    found = []
+    for text in derivation.definitions:
+        try:
+            node = parse_statement(text, latex=True)
+        except DeriveError:
+            continue
+        if isinstance(node, ast.Chain):  # `h_i = \sum_k e^{a_k} = \Sigma`: its first link
+            node = node.links[0]
+        if not isinstance(node, ast.Relation) or node.op not in ("=", ":="):
+            continue
+        if isinstance(node.rhs, ast.Num | ast.Name) or not ast.names(node.rhs):
+            continue
+        try:
+            definition = definition_of(node)
+        except DeriveError:
+            continue
+        if context.definition(definition.name) is None and definition.name not in ast.names(
+            node.rhs
+        ):
+            found.append((definition, text))
+    return found
 
 
 def _one_hot_vectors(derivation: Derivation) -> tuple[str, ...]:

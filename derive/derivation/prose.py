@@ -17,6 +17,7 @@ __all__ = [
     "case_letters",
     "classification",
     "conventions",
+    "defining",
     "imposed",
     "one_hot",
     "read_transposes",
@@ -116,3 +117,15 @@ def transposes_with_T(mathematics: str) -> bool:
 def read_transposes(text: str) -> str:
     """`x^T` written as `x^\\top`, for a document that `transposes_with_T`."""
     return _SUPERSCRIPT_T.sub(lambda _: "^{\\top}", text)
+
+
+# "where $\\hat y = \\mathrm{softmax}(o)$", "we define $h_i = \\sum_k e^{a_k}$"
+_DEFINING = re.compile(
+    r"\b(?:where|let|with|define[sd]?|denote[sd]?|here|by\s+construction)\b[^.$\n]{0,20}\Z",
+    re.IGNORECASE,
+)
+
+
+def defining(text: str, start: int) -> bool:
+    """Whether the words just before position `start` introduce a definition."""
+    return _DEFINING.search(text[max(0, start - 40) : start]) is not None

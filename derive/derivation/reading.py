@@ -22,6 +22,7 @@ from derive.derivation.inference import Inference, components, infer
 from derive.derivation.prose import (
     classification,
     conventions,
+    defining,
     imposed,
     one_hot,
     read_transposes,
@@ -30,7 +31,7 @@ from derive.derivation.prose import (
 from derive.errors import DeriveError
 from derive.grading.documents import Reading, add_line, load_text, prepare_text, read_region
 from derive.grading.front_matter import read_front_matter
-from derive.grading.math_text import find_math, relation_spans
+from derive.grading.math_text import Math, find_math, is_relation, relation_spans, statements
 from derive.grading.structured import MAX_BYTES, MAX_STEPS
 from derive.model.types import Decl
 
@@ -111,6 +112,8 @@ class Derivation:
     one_hot: tuple[str, ...] = ()  # letters the prose calls one-hot
     classification: bool = False  # about a classification loss: y is a label
     notation: tuple[str, ...] = ()  # how the document's notation was read ("^T is ᵀ")
+    # definitions made in the prose ("where $\\hat y = \\mathrm{softmax}(o)$"), as written
+    definitions: tuple[str, ...] = ()
 
 
 def read_derivation(text: str, *, latex: bool | None = None) -> Derivation:
@@ -152,7 +155,19 @@ def read_derivation(text: str, *, latex: bool | None = None) -> Derivation:
         one_hot(text),
         classification(text),
         notation,
+        _prose_definitions(text, math),
     )
+
+
+def _prose_definitions(text: str, math: list[Math]) -> tuple[str, ...]:
+    """Inline relations the words before them introduce as definitions."""
+    found = []
+    for block in math:
+        if block.display or not defining(text, block.start):
+            continue
+        inner = block.text.strip("$").strip()
+        found.extend(piece for piece in statements(inner) if is_relation(piece))
+    return tuple(found[:MAX_STEPS])
 
 
 def _plain_derivation(text: str, given: Given) -> Derivation:

@@ -146,6 +146,16 @@ def _one_sided(link: ast.Relation, context: Context) -> list[str]:
     )
 
 
+def _kronecker(node: ast.Node, context: Context) -> bool:
+    return (
+        isinstance(node, ast.Subscript)
+        and node.base == "delta"
+        and len(node.label) == 2
+        and node.label.isalpha()
+        and context.lookup("delta") is None
+    )
+
+
 def _expanded(names: set[str], context: Context) -> set[str]:
     """The names, with those the defined names stand for (`s := 1/(1+e^{-x})` brings x)."""
     found, todo = set(names), list(names)
@@ -163,7 +173,9 @@ def _free_names(node: ast.Node, bound: set[str], families: set[str], context: Co
     s; a component y_i of a declared vector y is y), without the indices sums bind."""
     found = ast.names(node) - bound
     for item in ast.walk(node):
-        if (
+        if _kronecker(item, context):  # δ_{jk} is a number of the indices, not a quantity
+            found.discard("delta")
+        elif (
             isinstance(item, ast.Subscript)
             and item.base not in families
             and context.lookup(item.base) is None

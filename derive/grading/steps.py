@@ -193,14 +193,14 @@ def _read_step(
         first.op == "="
         and (is_definition_word or _introduces(first, context) or _rebinds(first, own))
     ):
-        return found[1:], _Defined(_definition(first), ast.Relation("=", first.lhs, first.rhs))
+        return found[1:], _Defined(definition_of(first), ast.Relation("=", first.lhs, first.rhs))
     return found, None
 
 
 def _rebinds(node: ast.Relation, own: set[str]) -> bool:
     """`μ = 18/6` where the student's own earlier line defined μ."""
     try:
-        name = _definition(node).name
+        name = definition_of(node).name
     except DeriveError:
         return False
     return name in own and name not in ast.names(node.rhs)  # `t = t + 1` is no binding
@@ -209,7 +209,7 @@ def _rebinds(node: ast.Relation, own: set[str]) -> bool:
 def _defined_by_key(node: ast.Relation, context: Context, own: set[str]) -> bool:
     """A definition of a name the question's key defines (and the student did not)."""
     try:
-        name = _definition(node).name
+        name = definition_of(node).name
     except DeriveError:
         return False
     return name not in own and context.definition(name) is not None
@@ -248,7 +248,7 @@ def _introduces(node: ast.Relation, context: Context) -> bool:
     """`theta_{i+1} = theta_i - eta g` names a new quantity: nothing to check, a definition."""
     match node.lhs:
         case ast.Name(name=name) | ast.Subscript(base=name):
-            full = _definition(node).name
+            full = definition_of(node).name
             known = context.lookup(full) or context.definition(full) or context.lookup(name)
             return (
                 not known and context.definition(name) is None and full not in ast.names(node.rhs)
@@ -262,10 +262,11 @@ def _introduces(node: ast.Relation, context: Context) -> bool:
     return False
 
 
-def _definition(node: ast.Relation) -> Definition:
+def definition_of(node: ast.Relation) -> Definition:
+    """What `name = body` defines: a name, `name_label`, `f(x)`, or a named power."""
     match node.lhs:
         case ast.Pow(base=base):  # a named result such as sigma^2 = 0.66: defines sigma^2
-            inner = _definition(ast.Relation("=", base, node.rhs))
+            inner = definition_of(ast.Relation("=", base, node.rhs))
             return Definition(f"{inner.name}^2", node.rhs)
         case ast.Name(name=name):
             return Definition(name, node.rhs)

@@ -348,7 +348,15 @@ class Lowering(Reading):
             isinstance(decl, Random) and isinstance(decl.shape, Sequence)
         )
         recurrence = self._recurrence(base)
-        if base in self.context.dependent and self._open(base):
+        defined = self.context.definition(base)
+        if (
+            defined is not None
+            and not defined.params
+            and isinstance(shape, Vector | Matrix)
+            and base not in self.held
+        ):  # ŷ_j where ŷ := softmax(o): the entry of what ŷ stands for
+            return self._component(ast.Component(ast.Name(base, node.pos), node.index, node.pos))
+        if base in self.context.dependent and defined is None and self._open(base):
             raise Unsupported(  # ŷ_i under ∂/∂θ_k, where ŷ = softmax(θ) was said in words
                 f"{base} is not defined here: whether it depends on "
                 f"{', '.join(sorted(self.held))} is not known (define it, or declare it)"
