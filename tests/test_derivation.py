@@ -8,6 +8,8 @@ read, a substituted definition) is "not checked", never invalid.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -321,6 +323,8 @@ def test_jsonl_streams_results_and_resumes(
 
 
 def test_dask_executor_gives_the_local_results(tmp_path: Path) -> None:
+    """On a LocalCluster of two workers. Run as a command of its own: distributed installs
+    process-wide hooks (a gc callback) that the test process should not keep."""
     pytest.importorskip("distributed")
     source = tmp_path / "in.jsonl"
     source.write_text(
@@ -335,7 +339,8 @@ def test_dask_executor_gives_the_local_results(tmp_path: Path) -> None:
     for executor in ("local", "dask"):
         out = tmp_path / f"{executor}.jsonl"
         base = ["steps", "--jsonl", str(source), "--out", str(out), "--no-cache"]
-        main([*base, "--workers", "2", "--executor", executor])
+        command = [sys.executable, "-m", "derive", *base, "--workers", "2", "--executor", executor]
+        subprocess.run(command, cwd=ROOT, capture_output=True, timeout=300, check=False)
         outputs[executor] = {
             d["source"]: (d["counts"], [s["status"] for s in d["steps"]])
             for d in map(json.loads, out.read_text().splitlines())
