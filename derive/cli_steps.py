@@ -64,7 +64,7 @@ def add_parser(commands: Any) -> None:
         action="append",
         default=[],
         metavar="A",
-        help="an assumption or a granted relation: 'x > 0', 'sum(y) = 1' (repeatable)",
+        help="an assumption or a granted relation: 'x > 0', '\\sum_{i=1}^{n} y_i = 1' (repeatable)",
     )
     steps.add_argument(
         "--where",

@@ -397,3 +397,49 @@ def test_a_definition_in_the_prose_is_used_by_the_steps() -> None:
         "i = j",
     )
     assert check("where $x = 0$: $$x^2 = x$$").steps[0].status is StepStatus.INVALID
+
+
+# -- found by an adversarial review of derive steps: each was a wrong verdict -------------
+
+
+@pytest.mark.parametrize(
+    "step",
+    [
+        "|x| = x \\text{ if } x \\ge 0",  # the condition was dropped: refuted at x = -1
+        "\\sqrt{x^2} = x, \\quad x \\ge 0",  # the condition became a step of its own
+        "\\sigma'(z) = 1 \\text{ for } z > 0",
+        "\\delta{12} = \\delta{21}",  # δ·1·2, not a Kronecker delta
+    ],
+)
+def test_a_step_with_a_condition_or_lost_subscript_is_not_refuted(step: str) -> None:
+    assert statuses(f"$${step}$$") == [StepStatus.NOT_CHECKED]
+
+
+def test_a_second_claim_after_words_is_checked_on_its_own() -> None:
+    text = "$$(a+b)^2 = a^2 + 2ab + b^2 \\text{ hence } (a-b)^2 = a^2 + b^2$$"
+    assert statuses(text) == [StepStatus.VALID, StepStatus.INVALID]  # was proved whole
+
+
+@pytest.mark.parametrize(
+    "step",
+    [
+        "\\mathbb{E}[x^2] = \\mathbb{E}[x]^2",  # x was a number, so E[x²] = E[x]²
+        "\\mathrm{Var}(2x) = 2\\mathrm{Var}(x)",
+        "A^\\top = A",
+        "\\det(A + B) = \\det A + \\det B",
+        "\\mathrm{tr}(A) = \\det(A)",
+        "\\|x\\|_1 = \\|x\\|_2",
+    ],
+)
+def test_a_proof_that_holds_for_numbers_only_is_not_trusted(step: str) -> None:
+    assert statuses(f"$${step}$$") == [StepStatus.NOT_CHECKED]
+
+
+def test_code_and_comments_are_not_the_derivation() -> None:
+    text = (
+        "```latex\n$$1 + 1 = 3$$\n```\n"
+        "Inline code `$$x + x = 3x$$` and a comment <!-- $$x = 2x$$ -->.\n$$a + a = 2a$$\n"
+    )
+    result = check(text)
+    assert [(s.text, s.status) for s in result.steps] == [("a + a = 2a", StepStatus.VALID)]
+    assert result.steps[0].line == 5

@@ -458,7 +458,6 @@ def test_chains_share_middle_terms() -> None:
         "a = b.",
         "a = b,",
         "a = b \\\\",
-        "a = b \\text{ as } T \\to \\infty",
         "a = b \\quad \\text{and} \\quad c = d",
         "a = b \\qquad \\text{for all } x",
         "a &= b",
@@ -469,6 +468,19 @@ def test_chains_share_middle_terms() -> None:
 )
 def test_statement_wrapping(text: str) -> None:
     assert P(text) == Relation("=", v("a"), v("b"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a = b \\text{ as } T \\to \\infty",  # only in the limit
+        "|x| = x \\text{ if } x \\ge 0",  # only where x >= 0
+        "(a+b)^2 = a^2 + 2ab + b^2 \\text{ hence } (a-b)^2 = a^2 + b^2",  # a second claim
+    ],
+)
+def test_words_followed_by_mathematics_are_not_dropped(text: str) -> None:
+    with pytest.raises(ParseError, match="words between mathematics"):
+        P(text)
 
 
 def test_expression_entry_point() -> None:

@@ -125,6 +125,8 @@ def read_derivation(text: str, *, latex: bool | None = None) -> Derivation:
     if latex is None:
         latex = "\\documentclass" in text or "\\begin{document}" in text
     text = prepare_text(text, latex)
+    if not latex:
+        text = _without_code(text)
     math, problems = find_math(text)
     if not math:  # plain text: every line that relates two things is a step
         return _plain_derivation(text, given)
@@ -168,6 +170,15 @@ def _prose_definitions(text: str, math: list[Math]) -> tuple[str, ...]:
         inner = block.text.strip("$").strip()
         found.extend(piece for piece in statements(inner) if is_relation(piece))
     return tuple(found[:MAX_STEPS])
+
+
+# Markdown a reader does not see as mathematics: fenced code, inline code, HTML comments
+_CODE = re.compile(r"^(```|~~~)[^\n]*\n.*?^\1[ \t]*$|`[^`\n]+`|<!--.*?-->", re.S | re.M)
+
+
+def _without_code(text: str) -> str:
+    """The text with code and comments blanked (lines kept, so line numbers hold)."""
+    return _CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
 
 
 def _plain_derivation(text: str, given: Given) -> Derivation:

@@ -85,7 +85,10 @@ def continues(text: str) -> bool:
 
 
 ELLIPSIS = re.compile(r"^(?:\\[lc]?dots|\\dots[bcmo]?|\.\.\.|…|⋯)$")
-_BREAK_WORDS = re.compile(r"\\(?:text|mathrm|textrm|mbox)\s*\{\s*,?\s*and\s*,?\s*\}")
+_BREAK_WORDS = re.compile(
+    r"\\(?:text|mathrm|textrm|mbox)\s*\{\s*,?\s*(?:and|hence|so|thus|therefore|then|i\.e\.)"
+    r"\s*,?\s*\}"
+)
 _SPACING = re.compile(r"^(?:\\q?quad\b|\\[,;:! ]|~|\s)+|(?:\\q?quad\b|\\[,;:! ]|~|\s)+$")
 
 
@@ -122,6 +125,13 @@ def _breaks(line: str) -> list[tuple[int, int]]:
     return found if depth == 0 else []
 
 
+# `x \ge 0`, `a, b > 0`, `i \neq j`: a condition on the statement before it
+_SIDE_CONDITION = re.compile(
+    r"^(?:[A-Za-z]|\\[a-z]+)(?:_\{?\w+\}?)?(?:\s*,\s*(?:[A-Za-z]|\\[a-z]+))*\s*"
+    r"(?:\\geq?|\\leq?|\\neq?|\\in|[<>]=?|≥|≤|≠|∈)(?![a-z])\s*[^=<>]*$"
+)
+
+
 def statements(line: str) -> list[str]:
     """`a = b; c = d`, `a = b, c \\gg 2` and `a = b \\quad\\text{and}\\quad c = d` are
     two statements each; a `\\quad` alone is not a break (`... \\quad i = w_{t-1}` is a
@@ -137,7 +147,9 @@ def statements(line: str) -> list[str]:
     statements: list[str] = []
     current = pieces[0]
     for separator, piece in zip(pieces[1::2], pieces[2::2], strict=True):
-        if is_relation(current) and is_relation(piece):
+        if is_relation(current) and _SIDE_CONDITION.match(_SPACING.sub("", piece)):
+            current = f"{current} \\text{{ for }} {piece}"  # `√(x²) = x, x ≥ 0`: one claim
+        elif is_relation(current) and is_relation(piece):
             statements.append(current)
             current = piece
         else:

@@ -32,6 +32,14 @@ _BOLD = re.compile(r"\\(?:mathbf|boldsymbol|bm|vec|mathbb\s*\{\s*[a-z])|\\top\b|
 
 def unreadable(link: ast.Relation, context: Context) -> str | None:
     """Why a link cannot be decided as written in an open world, or None."""
+    for node in ast.walk(link):  # E[x^2] of an undeclared x: x is random, not a number
+        if isinstance(node, ast.Expectation | ast.Variance):
+            names = _undeclared(ast.Relation("=", node.expr, node.expr), context)
+            if names:
+                return (
+                    f"{', '.join(sorted(names))} inside E or Var but not declared random: "
+                    "declare the law (--let 'x: random' or 'x ~ Normal(0, 1)')"
+                )
     power = _ambiguous_power(link, context)
     if power is not None:
         return f"{power}^T: a transpose or the power T? write ^\\top for a transpose, or declare T"
@@ -56,6 +64,13 @@ def shape_dependent(link: ast.Relation, text: str, context: Context) -> str | No
     document means them, or None."""
     undeclared = _undeclared(link, context)
     capitals = {name for name in undeclared if _CAPITAL.match(name)}  # W, X_i; not Σ
+    for node in ast.walk(link):  # Aᵀ, det A, tr A, ‖x‖_1, A^{-1}: what numbers lack
+        if _matrix_operation(node) and ast.names(node) & undeclared:
+            names = ", ".join(sorted(ast.names(node) & undeclared))
+            return (
+                f"holds where {names} are numbers, but the notation says they may be "
+                "vectors or matrices: declare them (--let 'A: matrix(n, n)')"
+            )
     if not (capitals or _BOLD.search(text) or _has(link, ast.Transpose)):
         return None
     for node in ast.walk(link):
@@ -70,6 +85,23 @@ def shape_dependent(link: ast.Relation, text: str, context: Context) -> str | No
                     "vectors or matrices: declare them (--let 'W: matrix(m, n)')"
                 )
     return None
+
+
+def _matrix_operation(node: ast.Node) -> bool:
+    match node:
+        case ast.Transpose():
+            return True
+        case ast.Norm(kind=kind):
+            return kind not in (None, "2")
+        case ast.Call(func=func):
+            return func in ("det", "tr", "diag", "inv")
+        case ast.Pow(exponent=ast.Neg() | ast.Num()) if isinstance(node.base, ast.Name):
+            return node.base.name[:1].isupper() and _negative(node.exponent)
+    return False
+
+
+def _negative(node: ast.Node) -> bool:
+    return isinstance(node, ast.Neg) or (isinstance(node, ast.Num) and node.value < 0)
 
 
 def _undeclared(link: ast.Relation, context: Context) -> set[str]:

@@ -59,6 +59,10 @@ WORD_COMMANDS = {
 }  # fmt: skip
 TEXT_COMMANDS = {"text", "textrm", "textit", "textbf", "textsf", "texttt", "textnormal", "mbox"}
 
+# After a top-level note: further notes, spacing and punctuation, or mathematics.
+_NOTES = re.compile(r"\\(?:text\w*|mbox|hbox)\s*\{[^{}]*\}|\\(?:q?quad|[,;:! ])|[\s.,;:~&]")
+_MATH_AFTER = re.compile(r"[A-Za-z0-9\\=<>+\-]")
+
 # Words in \text{...} that are prose, not names.
 CONNECTIVES = {
     "and", "or", "as", "for", "if", "iff", "where", "with", "when", "since", "so", "hence",
@@ -351,6 +355,11 @@ class _Lexer:
         elif name in RELATION_COMMANDS:
             self.emit(REL, RELATION_COMMANDS[name], start, end)
         elif name in GREEK_COMMANDS:
+            if self.text[end : end + 1] == "{":  # `\delta{ik}`: a subscript lost its `_`
+                raise self.error(
+                    start,
+                    f"\\{name}{{...}}: a brace group right after \\{name}; write \\{name}_{{...}}",
+                )
             self.emit(NAME, GREEK_COMMANDS[name], start, end)
         elif name == "ell":
             self.emit(NAME, "ell", start, end)
@@ -447,7 +456,13 @@ class _Lexer:
             )
             if prose:
                 if self.depth == 0:
-                    return True
+                    if _MATH_AFTER.search(_NOTES.sub(" ", self.text[self.i : self.end])):
+                        raise self.error(  # `|x| = x \text{ if } x \ge 0`: a condition
+                            start,
+                            f"words between mathematics (\\{name}{{{stripped}}}): a condition "
+                            "or a second statement is not read; one statement per line",
+                        )
+                    return True  # a note at the end of the statement
                 raise self.error(start, f"words inside a formula: \\{name}{{{content}}}")
         token = self.emit(WORD, name, start, self.i)
         token.text = stripped
