@@ -443,3 +443,32 @@ def test_code_and_comments_are_not_the_derivation() -> None:
     result = check(text)
     assert [(s.text, s.status) for s in result.steps] == [("a + a = 2a", StepStatus.VALID)]
     assert result.steps[0].line == 5
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "For $x > 0$ we have\n$$\\sqrt{x^2} = x$$",
+        "When $x < 0$,\n$$|x| = -x$$",
+        "For $a, b > 0$,\n$$\\frac{a+b}{2} \\ge \\sqrt{ab}$$",
+    ],
+)
+def test_an_inequality_the_prose_states_before_a_display_bears_on_it(text: str) -> None:
+    assert statuses(text) == [StepStatus.NOT_CHECKED]
+
+
+def test_the_prose_says_what_an_activation_is() -> None:
+    tanh = "Here the activation $\\sigma$ is $\\tanh$, so\n$$\\sigma'(x) = 1 - \\sigma(x)^2$$"
+    assert statuses(tanh) == [StepStatus.VALID]  # σ was the sigmoid: refuted
+    generic = "Let $\\sigma$ be any activation function.\n$$\\sigma(0) = \\frac{1}{2}$$"
+    assert statuses(generic) == [StepStatus.INVALID]  # σ was the sigmoid: proved
+
+
+def test_a_line_about_a_derivative_does_not_define_the_function() -> None:
+    text = "$$g(x) = x^2 + 1$$\n$$g'(x) = 2x$$\n$$g(x) - 1 = x^2$$\n$$g'(x) = 3x$$"
+    assert statuses(text)[1:] == [StepStatus.VALID, StepStatus.VALID, StepStatus.INVALID]
+
+
+def test_a_line_may_define_e_as_a_name() -> None:
+    text = "$$e = y - t$$\n$$e^2 = (y - t)^2$$"
+    assert statuses(text) == [StepStatus.NOT_CHECKED, StepStatus.VALID]  # was Euler's e

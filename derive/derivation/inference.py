@@ -56,6 +56,8 @@ def _kind(decl: Decl) -> str:
             return f"a {rows}×{cols} matrix"
         case Function(builtin=builtin) if builtin:
             return f"the function {builtin}"
+        case Function():
+            return "a function nothing else is said of"
         case _:
             return "a real number"
 
@@ -68,10 +70,12 @@ _MEMBERSHIP = re.compile(
 _TIMES = re.compile(r"\\times|×|\*|,")
 # `$\sigma$ is the (logistic) sigmoid (function)`, `$f$ denotes the softmax`
 _NAMED_FUNCTION = re.compile(
-    r"\$(?P<name>[^$]{1,40})\$\s*(?:\([^)]{0,20}\)\s*)?(?:is|denotes|be|as)\s+(?:the|a|an)?\s*"
-    r"(?:logistic\s+|element-?wise\s+)?(?P<word>[A-Za-z]+)",
+    r"\$(?P<name>[^$]{1,40})\$\s*(?:\([^)]{0,20}\)\s*)?(?:is|denotes|be|as)\s+"
+    r"(?:(?:the|any|an|a|some|arbitrary)\b\s*)*(?:logistic\s+|element-?wise\s+|smooth\s+)?"
+    r"(?:\$\s*\\?)?(?P<word>[A-Za-z]+)",
     re.IGNORECASE,
 )
+_GENERIC = {"activation", "function", "nonlinearity", "non-linearity"}  # no particular one
 _SIZE = re.compile(r"^(?:[A-Za-z]|\d{1,3})$")
 
 
@@ -84,10 +88,15 @@ def infer(text: str) -> tuple[Inference, ...]:
         for piece in re.split(r"\\quad|\\text\{\s*and\s*\}|;", body):
             found.extend(_membership(piece.strip()))
     for match in _NAMED_FUNCTION.finditer(text):
-        builtin = _builtin(match.group("word"))
+        word = match.group("word")
+        builtin = _builtin(word)
         name = _name(match.group("name"))
-        if builtin is not None and name is not None and name not in ARITY:
+        if name is None:
+            continue
+        if builtin is not None and name not in ARITY:
             found.append(Inference(name, Function(builtin=builtin), _short(match.group(0))))
+        elif word.lower() in _GENERIC:  # "$\\sigma$ is an activation function": not sigmoid
+            found.append(Inference(name, Function(elementwise=True), _short(match.group(0))))
     return _consistent(found)
 
 

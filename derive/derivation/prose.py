@@ -33,6 +33,12 @@ _IMPOSING = re.compile(
 )
 # "when $k = i$", "### Case $j \neq i$": the steps of one case
 _CASE = re.compile(r"\$\s*([A-Za-z])\s*(=|\\neq?\b|\\not\s*=|≠|!=)\s*([A-Za-z])\s*\$")
+# "for $x > 0$", "when $a, b \ge 0$": the display holds under an inequality the prose states
+_BOUND = re.compile(
+    r"\b(?:for|when|if|whenever|provided|given|with)\s+(?:all\s+|any\s+|every\s+)?"
+    r"\$[^$]{1,60}(?:<|>|\\le|\\ge|\\neq|\\ne\b|\\in\b|≤|≥|≠|∈)[^$]{0,60}\$",
+    re.IGNORECASE,
+)
 _HEADING = re.compile(r"^#{1,6}[ \t].*$|\\(?:sub)*section\*?\{", re.MULTILINE)
 _EINSTEIN = re.compile(
     r"Einstein|summation\s+convention|implied\s+sum|implicit\s+sum|sum\s+is\s+implied",
@@ -52,6 +58,9 @@ def imposed(text: str, prose_start: int, position: int) -> str:
     found = list(_IMPOSING.finditer(prose))
     if found:
         return found[-1].group(0)
+    bounds = list(_BOUND.finditer(prose))  # "For $x > 0$ we have"
+    if bounds:
+        return " ".join(bounds[-1].group(0).split())
     since = max(prose_start, position - _SECTION_WINDOW)  # the prose since the last display
     headings = list(_HEADING.finditer(text, max(0, position - _SECTION_WINDOW), position))
     heading = ""

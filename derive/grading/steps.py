@@ -255,7 +255,11 @@ def _introduces(node: ast.Relation, context: Context) -> bool:
             )
         case ast.Pow(base=ast.Name() | ast.Subscript() as base, exponent=ast.Num()):
             return _introduces(ast.Relation("=", base, node.rhs), context)  # sigma^2 = 0.66
-        case ast.Call(func=func, args=args) if all(isinstance(a, ast.Name) for a in args):
+        case ast.Const(name="e" | "I" as name):  # `e = y - t` names an error, not Euler's e
+            return context.definition(name) is None and not context.lookup(name)
+        case ast.Call(func=func, args=args, derivative=0) if all(
+            isinstance(a, ast.Name) for a in args
+        ):
             # `H(y, s) = -Σ y_i log s_i`: a function the context does not know is defined
             known = func in ARITY or context.lookup(func) or context.definition(func)
             return not known and func not in ast.names(node.rhs)
@@ -272,8 +276,12 @@ def definition_of(node: ast.Relation) -> Definition:
             return Definition(name, node.rhs)
         case ast.Subscript(base=base, label=label):
             return Definition(f"{base}_{label}", node.rhs)
-        case ast.Call(func=name, args=args) if all(isinstance(a, ast.Name) for a in args):
+        case ast.Call(func=name, args=args, derivative=0) if all(
+            isinstance(a, ast.Name) for a in args
+        ):  # not g'(x) = 2x: a claim about g's derivative
             return Definition(name, node.rhs, tuple(a.name for a in args))  # type: ignore[attr-defined]
+        case ast.Const(name=name) if name in ("e", "I"):  # `e = y - t`: an error named e
+            return Definition(name, node.rhs)
     raise DeriveError("define a name, as in w := ...")
 
 
