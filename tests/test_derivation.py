@@ -472,3 +472,17 @@ def test_a_line_about_a_derivative_does_not_define_the_function() -> None:
 def test_a_line_may_define_e_as_a_name() -> None:
     text = "$$e = y - t$$\n$$e^2 = (y - t)^2$$"
     assert statuses(text) == [StepStatus.NOT_CHECKED, StepStatus.VALID]  # was Euler's e
+
+
+def test_an_entry_of_a_vector_a_line_defines_is_the_entry_of_its_value() -> None:
+    text = (
+        "Let $z \\in \\mathbb{R}^K$.\n$$s = \\mathrm{softmax}(z)$$\n"
+        "$$\\frac{\\partial s_i}{\\partial z_i} = s_i(1 - s_i)$$\n"
+        "$$\\frac{\\partial s_i}{\\partial z_i} = s_i(1 + s_i)$$"
+    )
+    assert statuses(text) == [StepStatus.NOT_CHECKED, StepStatus.VALID, StepStatus.INVALID]
+
+
+def test_a_derivative_at_a_kink_is_not_refuted_there() -> None:
+    text = "$$\\frac{d}{dz}\\max(0, z) = \\mathbb{1}[z > 0]$$"
+    assert statuses(text) == [StepStatus.NOT_CHECKED]  # was refuted at z = 0

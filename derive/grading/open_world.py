@@ -24,7 +24,7 @@ from derive.model import ast
 from derive.model.types import Context
 from derive.vocabulary import ARITY, CONSTANTS
 
-__all__ = ["shape_dependent", "substituted", "unreadable"]
+__all__ = ["at_a_kink", "shape_dependent", "substituted", "unreadable"]
 
 _CAPITAL = re.compile(r"[A-Z](?:_|$)")
 _BOLD = re.compile(r"\\(?:mathbf|boldsymbol|bm|vec|mathbb\s*\{\s*[a-z])|\\top\b|\\intercal\b")
@@ -43,6 +43,22 @@ def unreadable(link: ast.Relation, context: Context) -> str | None:
     power = _ambiguous_power(link, context)
     if power is not None:
         return f"{power}^T: a transpose or the power T? write ^\\top for a transpose, or declare T"
+    return None
+
+
+def at_a_kink(link: ast.Relation) -> str | None:
+    """Why a counterexample to a derivative of max, |·| or a case split may sit where the
+    derivative does not exist (d/dz max(0, z) at z = 0), or None."""
+    for node in ast.walk(link):
+        if isinstance(node, ast.Derivative | ast.Gradient) and any(
+            isinstance(inner, ast.Abs | ast.Cases)
+            or (isinstance(inner, ast.Call) and inner.func in ("max", "min", "relu"))
+            for inner in ast.walk(node.expr)
+        ):
+            return (
+                "the derivative of a function with a kink: a counterexample may sit where "
+                "it does not exist"
+            )
     return None
 
 

@@ -303,7 +303,9 @@ def _decidelinks(
         )
         verdict = decide_cached(replace(step, where_defined=True), settings)
         if verdict.status is Status.REFUTED:
-            if context.open_world and (reason := open_world.substituted(link, context)):
+            if context.open_world and (
+                reason := open_world.substituted(link, context) or open_world.at_a_kink(link)
+            ):
                 return StepResult(text, StepStatus.NOT_CHECKED, reason=reason)
             example = verdict.counterexample.as_dict() if verdict.counterexample else None
             return StepResult(text, StepStatus.INVALID, example, verdict.summary, _method(verdict))

@@ -352,7 +352,7 @@ class Lowering(Reading):
         if (
             defined is not None
             and not defined.params
-            and isinstance(shape, Vector | Matrix)
+            and (isinstance(shape, Vector | Matrix) or self.context.open_world)
             and base not in self.held
         ):  # ŷ_j where ŷ := softmax(o): the entry of what ŷ stands for
             return self._component(ast.Component(ast.Name(base, node.pos), node.index, node.pos))
