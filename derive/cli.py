@@ -217,23 +217,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="STATEMENT",
         help="a relation or chain in plain notation or LaTeX, e.g. 'tanh(z) = 2 sigmoid(2z) - 1'",
     )
-    prove.add_argument(
-        "--assume",
-        "-a",
-        action="append",
-        default=[],
-        metavar="A",
-        help="restrict names: 'x > 0', '0 < beta < 1', 'n positive integer' (repeatable)",
-    )
-    prove.add_argument(
-        "--let",
-        "-l",
-        action="append",
-        dest="decls",
-        default=[],
-        metavar="DECL",
-        type=lambda text: ("--let", text),
-        help="declare a name: 'u: vector(n)', 'W: matrix(n, n)', 'sigma: sigmoid' (repeatable)",
+    context_options(
+        prove, "restrict names: 'x > 0', '0 < beta < 1', 'n positive integer' (repeatable)"
     )
     prove.add_argument(
         "--random",
@@ -355,6 +340,23 @@ def _selection_options(parser: argparse.ArgumentParser) -> None:
         "--source",
         metavar="S",
         help="keep the claims from source S: a document ('001', '001 Q4') or a course",
+    )
+
+
+def context_options(parser: argparse.ArgumentParser, assume_help: str) -> None:
+    """`--assume` and `--let`, the same in every command that takes a context."""
+    parser.add_argument(
+        "--assume", "-a", action="append", default=[], metavar="A", help=assume_help
+    )
+    parser.add_argument(
+        "--let",
+        "-l",
+        action="append",
+        dest="decls",
+        default=[],
+        metavar="DECL",
+        type=lambda text: ("--let", text),
+        help="declare a name: 'u: vector(n)', 'W: matrix(n, n)', 'sigma: sigmoid' (repeatable)",
     )
 
 

@@ -49,22 +49,9 @@ def add_parser(commands: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     steps.add_argument("files", nargs="*", metavar="FILE", help="derivation documents")
-    steps.add_argument(
-        "--let",
-        "-l",
-        action="append",
-        dest="decls",
-        default=[],
-        metavar="DECL",
-        help="declare a name: 'z: vector(K)', 'W: matrix(m, n)', 'sigma: sigmoid' (repeatable)",
-    )
-    steps.add_argument(
-        "--assume",
-        "-a",
-        action="append",
-        default=[],
-        metavar="A",
-        help="an assumption or a granted relation: 'x > 0', '\\sum_{i=1}^{n} y_i = 1' (repeatable)",
+    cli.context_options(
+        steps,
+        "an assumption or a granted relation: 'x > 0', '\\sum_{i=1}^{n} y_i = 1' (repeatable)",
     )
     steps.add_argument(
         "--where",
@@ -103,7 +90,7 @@ def add_parser(commands: Any) -> None:
 def _given(args: argparse.Namespace) -> Any:
     from derive.derivation.reading import Given
 
-    let = dict(cli._declaration("--let", text) for text in args.decls)
+    let = dict(cli._declaration(option, text) for option, text in args.decls)
     for text in args.assume:
         cli._assumption(text)
     where = {}

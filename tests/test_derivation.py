@@ -486,3 +486,12 @@ def test_an_entry_of_a_vector_a_line_defines_is_the_entry_of_its_value() -> None
 def test_a_derivative_at_a_kink_is_not_refuted_there() -> None:
     text = "$$\\frac{d}{dz}\\max(0, z) = \\mathbb{1}[z > 0]$$"
     assert statuses(text) == [StepStatus.NOT_CHECKED]  # was refuted at z = 0
+
+
+def test_a_name_with_an_index_defined_on_its_own_is_not_an_entry_of_the_letter() -> None:
+    # h and h_t are both defined: h_t is its own definition, not an entry of h
+    assert statuses(["h_t + 1 = 3"], where={"h": "a + b", "h_t": "2"}) == [StepStatus.VALID]
+
+
+def test_steps_whose_sides_are_never_both_real_are_not_decided() -> None:
+    assert statuses(["\\sqrt{x - 1} = \\sqrt{-x}"]) == [StepStatus.NOT_CHECKED]

@@ -8,8 +8,8 @@ the report can show what was inferred and a reader can correct it with `--let`.
 Only sentences with one reading are taken. A name declared twice in different ways is
 left undeclared (and said), never guessed.
 
-    >>> [i.describe() for i in infer("Let $z \\\\in \\\\mathbb{R}^K$ be the logits.")]
-    ['z: a vector of size K (from "z \\\\in \\\\mathbb{R}^K")']
+    >>> [(i.name, i.meaning()) for i in infer("Let $z \\\\in \\\\mathbb{R}^K$ be the logits.")]
+    [('z', 'a vector of size K')]
 """
 
 from __future__ import annotations
@@ -43,9 +43,6 @@ class Inference:
     def meaning(self) -> str:
         """`a vector of size K`: what the name was read as."""
         return _kind(self.decl)
-
-    def describe(self) -> str:
-        return f'{self.name}: {self.meaning()} (from "{self.evidence}")'
 
 
 def _kind(decl: Decl) -> str:

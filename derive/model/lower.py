@@ -199,11 +199,7 @@ class Lowering(Reading):
         if definition is None and self._open(name):
             if name in self.families:  # Σ_i y_i beside a bare y: y is a vector of unknown size
                 raise Unsupported(f"{name} is used with and without an index: declare it")
-            held = ", ".join(sorted(self.held))
-            raise Unsupported(
-                f"{name} is not defined here: whether it depends on {held} is not known "
-                f"(define it, or declare it with --let)"
-            )
+            raise self._unknown_dependence(name)
         return self._declared(name, decl)
 
     def _open(self, name: str) -> bool:
@@ -214,6 +210,12 @@ class Lowering(Reading):
             and bool(self.held)
             and (self.context.lookup(name) is None or name in self.context.dependent)
             and name not in self.variables
+        )
+
+    def _unknown_dependence(self, name: str) -> Unsupported:
+        return Unsupported(
+            f"{name} is not defined here: whether it depends on {', '.join(sorted(self.held))} "
+            "is not known (define it, or declare it with --let)"
         )
 
     def _fresh_like(self, name: str, definition: Definition) -> Value:
@@ -354,13 +356,11 @@ class Lowering(Reading):
             and not defined.params
             and (isinstance(shape, Vector | Matrix) or self.context.open_world)
             and base not in self.held
+            and self.context.definition(f"{base}_{node.label}") is None  # h_t := ... of its own
         ):  # ŷ_j where ŷ := softmax(o): the entry of what ŷ stands for
             return self._component(ast.Component(ast.Name(base, node.pos), node.index, node.pos))
         if base in self.context.dependent and defined is None and self._open(base):
-            raise Unsupported(  # ŷ_i under ∂/∂θ_k, where ŷ = softmax(θ) was said in words
-                f"{base} is not defined here: whether it depends on "
-                f"{', '.join(sorted(self.held))} is not known (define it, or declare it)"
-            )
+            raise self._unknown_dependence(base)  # ŷ_i under ∂/∂θ_k, ŷ = softmax(θ) in words
         if isinstance(shape, Vector | Matrix) and not recurrence and self._indexes(node):
             return self._entry(node, shape)
         mentions_bound = any(name in self.bound for name in ast.names(node.index))
@@ -372,11 +372,8 @@ class Lowering(Reading):
             )
         if not (is_sequence or recurrence or mentions_bound or family):
             return self._name(ast.Name(f"{base}_{node.label}", node.pos))
-        if self._open(base) and not recurrence and self.context.definition(base) is None:
-            raise Unsupported(  # Σ_t l(y_t, o_t) under ∂_w: o_t may depend on w
-                f"{base} is not defined here: whether its elements depend on "
-                f"{', '.join(sorted(self.held))} is not known (define it, or declare it)"
-            )
+        if self._open(base) and not recurrence and defined is None:
+            raise self._unknown_dependence(base)  # Σ_t l(y_t, o_t) under ∂_w: o_t may depend on w
         index = self.lower(node.index)
         if isinstance(index, sp.MatrixBase):
             raise TypeCheckError(f"the index of {base} must be a number")

@@ -1,34 +1,30 @@
 """A checked derivation as JSON: what `derive steps --json` prints and `--jsonl` writes.
 
-    {
-      "source": "notes.md",
-      "error": null,
-      "inferred": [{"name": "z", "as": "a vector of size K", "from": "z \\in \\mathbb{R}^K"}],
-      "given": {"let": {...}, "assume": [...], "where": {...}},
-      "steps": [{"text": "...", "line": 12, "status": "valid" | "invalid" | "not checked",
-                 "counterexample": {...} | null, "reason": "...", "method": "..."}],
-      "first_invalid_step": 2,          # index into "steps", or null
-      "counts": {"valid": 5, "invalid": 1, "not checked": 3},
-      "problems": ["..."],              # what could not be read
-      "notation": ["^T is the transpose ..."],   # how the notation was read
-      "seed": 0, "seconds": 0.41
-    }
-
-`derivation_from_dict` reads one back (`--resume` skips the records already written).
+{
+  "source": "notes.md",
+  "error": null,
+  "inferred": [{"name": "z", "as": "a vector of size K", "from": "z \\in \\mathbb{R}^K"}],
+  "given": {"let": ["z: vector(K)"], "assume": [...], "where": {...}},
+  "steps": [{"text": "...", "line": 12, "status": "valid" | "invalid" | "not checked",
+             "counterexample": {...} | null, "reason": "...", "method": "..."}],
+  "first_invalid_step": 2,          # index into "steps", or null
+  "counts": {"valid": 5, "invalid": 1, "not checked": 3},
+  "problems": ["..."],              # what could not be read
+  "notation": ["^T is the transpose ..."],   # how the notation was read
+  "seed": 0, "seconds": 0.41
+}
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from derive.derivation.check import DerivationResult
-from derive.derivation.reading import Given
 from derive.grading.results import StepStatus
-from derive.report.grading_json import step_dict, step_from_dict
+from derive.report.grading_json import step_dict
 from derive.report.text import describe_decl
 
-__all__ = ["derivation_dict", "derivation_from_dict"]
+__all__ = ["derivation_dict"]
 
 
 def derivation_dict(result: DerivationResult) -> dict[str, Any]:
@@ -40,10 +36,10 @@ def derivation_dict(result: DerivationResult) -> dict[str, Any]:
             for item in result.inferred
         ],
         "given": {
-            "let": {
-                name: decl if isinstance(decl, str) else describe_decl(name, decl)
+            "let": [  # as --let takes them: `z: vector(K)`
+                f"{name}: {decl}" if isinstance(decl, str) else describe_decl(name, decl) or name
                 for name, decl in result.given.let.items()
-            },
+            ],
             "assume": list(result.given.assume),
             "where": dict(result.given.where),
         },
@@ -55,19 +51,3 @@ def derivation_dict(result: DerivationResult) -> dict[str, Any]:
         "seed": result.seed,
         "seconds": round(result.seconds, 3),
     }
-
-
-def derivation_from_dict(data: Mapping[str, Any]) -> DerivationResult:
-    """A result read back; the inferred declarations are kept as words only."""
-    given = data.get("given") or {}
-    return DerivationResult(
-        str(data.get("source") or ""),
-        tuple(step_from_dict(step) for step in data.get("steps") or ()),
-        (),
-        Given.of(given) if isinstance(given, Mapping) else Given(),
-        tuple(str(p) for p in data.get("problems") or ()),
-        tuple(str(n) for n in data.get("notation") or ()),
-        int(data.get("seed") or 0),
-        float(data.get("seconds") or 0.0),
-        data.get("error"),
-    )
