@@ -60,7 +60,7 @@ def statement_key(statement: Statement, seed: int, trials: int) -> str:
         repr(givens),
         repr(sorted(statement.context.decls.items())),
         repr(statement.context.definitions),
-        repr((statement.context.strict, statement.context.open_world)),
+        repr((statement.context.strict, statement.context.open_world, statement.context.summation)),
         repr(sorted(statement.context.dependent)),
         repr(sorted(sorted(pair) for pair in statement.context.distinct)),
         repr((statement.sizes, statement.numeric_sizes, statement.up_to, statement.where_defined)),

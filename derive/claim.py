@@ -272,6 +272,7 @@ def build_context(
         frozenset(distinct),
         base.open_world if base else False,
         base.dependent if base else frozenset(),
+        base.summation if base else False,
     )
 
 

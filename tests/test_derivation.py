@@ -106,10 +106,11 @@ def test_a_step_is_read_where_both_sides_are_real() -> None:
     assert statuses(["\\frac{d}{dx} \\log x = \\frac{2}{x}"]) == [StepStatus.INVALID]
 
 
-def test_a_case_condition_is_no_step() -> None:
-    result = check(["j \\neq i"])
-    assert result.steps[0].status is StepStatus.NOT_CHECKED
-    assert "case" in result.steps[0].reason
+def test_a_case_condition_or_a_mention_is_no_step() -> None:
+    # `$x$` in a sentence and the case `j \neq i` claim nothing: they are not listed
+    result = check(["j \\neq i", "x", "x + x = 2 x"])
+    assert [step.text for step in result.steps] == ["x + x = 2 x"]
+    assert result.steps[0].status is StepStatus.VALID
 
 
 def test_a_substitution_of_something_never_defined_is_not_checked() -> None:
@@ -232,11 +233,21 @@ def test_a_vector_the_text_calls_one_hot_has_one_hot_counterexamples() -> None:
     assert sorted(entries) == ["0"] * (len(entries) - 1) + ["1"]  # one-hot
 
 
-def test_a_label_in_a_classification_text_is_not_refuted_as_any_vector() -> None:
+def test_a_label_in_a_classification_text_sums_to_one_and_is_not_refuted_as_any_vector() -> None:
+    # y is the label: a distribution over the classes, which a proof may use
+    loss = "The cross-entropy loss\n$$L = -\\sum_k y_k \\log a_k$$\n"
+    result = check(loss + "$$a_i \\sum_k y_k - y_i = a_i - y_i$$\n")
+    assert result.steps[1].status is StepStatus.VALID
+    assert any("y is the label" in note for note in result.notation)
+    # a y the text declares as a real vector, or that weights no logarithm, is no label
     text = "The cross-entropy loss.\n$$a_i \\sum_k y_k - y_i = a_i - y_i$$\n"
+    assert statuses(text) == [StepStatus.NOT_CHECKED]
+    # true of one-hot labels, false of other distributions: the text may mean either
+    text = "The cross-entropy loss.\n$$\\sum_k y_k^2 = \\sum_k y_k$$\n"
     result = check(text)
     assert result.steps[0].status is StepStatus.NOT_CHECKED
     assert "label" in result.steps[0].reason
+    assert not result.steps[0].method  # no trace of the refutation it does not report
 
 
 def test_a_case_the_prose_states_bears_on_the_steps_that_use_both_indices() -> None:
@@ -246,9 +257,12 @@ def test_a_case_the_prose_states_bears_on_the_steps_that_use_both_indices() -> N
         "and also\n$$(a + b)^2 = a^2 + b^2$$\n"
     )
     result = check(text)
-    assert result.steps[0].status is StepStatus.NOT_CHECKED  # refuted only where i ≠ k
-    assert "case i = k" in result.steps[0].reason
+    assert result.steps[0].status is StepStatus.VALID  # decided in the case: x_i by x_i
+    assert "case i = k" in result.steps[0].method
     assert result.steps[1].status is StepStatus.INVALID  # the case says nothing of a, b
+    result = check(text.replace("i = k", "i \\neq k"))
+    assert result.steps[0].status is StepStatus.NOT_CHECKED  # refuted only where i = k
+    assert "imposes" in result.steps[0].reason
 
 
 def test_a_document_in_einstein_notation_is_not_refuted_by_another_reading() -> None:
@@ -495,3 +509,10 @@ def test_a_name_with_an_index_defined_on_its_own_is_not_an_entry_of_the_letter()
 
 def test_steps_whose_sides_are_never_both_real_are_not_decided() -> None:
     assert statuses(["\\sqrt{x - 1} = \\sqrt{-x}"]) == [StepStatus.NOT_CHECKED]
+
+
+def test_an_update_rule_without_a_key_is_an_assignment() -> None:
+    # there is no key to compare it with: the reason must not speak of one
+    result = check(["w \\leftarrow w - \\eta g"])
+    assert result.steps[0].status is StepStatus.NOT_CHECKED
+    assert "key" not in result.steps[0].reason and "assignment" in result.steps[0].reason

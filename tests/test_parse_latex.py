@@ -348,6 +348,12 @@ def test_expectation_of_a_call() -> None:
     assert P("\\mathbb{E}_R[L(w)]") == Expectation(Call("L", (v("w"),)))
 
 
+def test_mathbb_around_more_than_a_letter_is_bold() -> None:
+    # some authors write bold vectors with \mathbb: \mathbb{\hat{y}} is ŷ, as \mathbf{\hat{y}}
+    assert P("\\mathbb{\\hat{y}} - \\mathbb{y}") == P("\\hat{y} - y")
+    assert P("\\mathbb{\\hat{y_i}}") == P("\\hat{y}_i")
+
+
 @pytest.mark.parametrize(
     "text",
     ["\\operatorname{Var}(x)", "\\mathrm{Var}[x]", "\\text{Var}(x)", "\\mathbb{V}[x]", "Var(x)"],

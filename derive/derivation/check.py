@@ -15,6 +15,7 @@ where both its sides are real. What the document does not say is not made up:
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -35,6 +36,7 @@ from derive.parsing import parse_statement
 __all__ = ["DerivationResult", "check_derivation"]
 
 BIT = Domain(integer=True, lower=Fraction(0), upper=Fraction(1))  # an entry of a one-hot vector
+PROBABILITY = Domain(lower=Fraction(0), upper=Fraction(1))  # an entry of a label
 
 
 @dataclass(frozen=True)
@@ -87,22 +89,30 @@ def check_derivation(
     settings = settings or Settings()
     written = derivation.given.merged(given or Given())
     hot = _one_hot_vectors(derivation)
-    context = derivation_context(derivation.inferred, written, hot)
+    labels = _label_vectors(derivation, hot)
+    einstein = any("Einstein" in convention for convention in derivation.conventions)
+    context = derivation_context(derivation.inferred, written, hot, labels, einstein)
     defined = _prose_definitions(derivation, context)
     context = context.extend(definitions=tuple(d for d, _ in defined))
     _, facts = split_assumptions(written.assume)  # assumptions on names are in the context
-    facts += [_sums_to_one(name, context) for name in hot]  # a one-hot vector sums to 1
+    facts += [_sums_to_one(name, context) for name in (*hot, *labels)]  # ... each sums to 1
     question = Question("derivation", 0, context, tuple(f for f in facts if f))
-    texts = tuple(step.reading for step in derivation.steps)
+    cases = [_equal_indices(step, derivation.latex) for step in derivation.steps]
+    texts = tuple(
+        _in_case(step.reading, case) if case else step.reading
+        for step, case in zip(derivation.steps, cases, strict=True)
+    )
     declared = frozenset(item.name for item in derivation.inferred)  # its lines may define them
     results, _, _ = check_steps(
         question, texts, settings, latex=derivation.latex, credit=False, own=declared
     )
-    located = tuple(
+    located = tuple(  # a formula that claims nothing (`$x$` in a sentence) is no step
         _unrefuted(
-            replace(result, text=step.text, line=step.line), _caveat(derivation, step, result)
+            replace(result, text=step.text, line=step.line, method=_case_note(result, case)),
+            _caveat(derivation, step, result, case),
         )
-        for result, step in zip(results, derivation.steps, strict=True)
+        for result, step, case in zip(results, derivation.steps, cases, strict=True)
+        if not result.mention
     )
     return DerivationResult(
         source,
@@ -110,14 +120,54 @@ def check_derivation(
         derivation.inferred,
         written,
         derivation.problems,
-        (*derivation.notation, *(f"{text} (defined in the prose)" for _, text in defined)),
+        (
+            *derivation.notation,
+            *(f"{text} (defined in the prose)" for _, text in defined),
+            *(f"{name} is the label: entries in [0, 1] that sum to 1" for name in labels),
+        ),
         settings.seed,
         time.monotonic() - start,
     )
 
 
-def _caveat(derivation: Derivation, step: Step, result: StepResult) -> str:
+_CONDITION = re.compile(
+    r"^(?P<claim>.*?)\s*\\text\{ for \}\s*(?:\\quad\s*)?(?P<a>[a-z])\s*=\s*(?P<b>[a-z])\.?$"
+)
+
+
+def _equal_indices(step: Step, latex: bool | None) -> tuple[str, str] | None:
+    """The two index letters a step is claimed equal in: `..., \\quad i = j` after the
+    claim, or "When $i = j$" before it (for a step that mentions both); None otherwise."""
+    attached = _CONDITION.match(step.reading)
+    if attached:
+        return attached["a"], attached["b"]
+    letters = case_letters(step.imposed)
+    if letters and " = " in step.imposed and _concerns(step, letters, latex):
+        return letters
+    return None
+
+
+def _in_case(reading: str, case: tuple[str, str]) -> str:
+    """The claim with the second index written as the first: C(i, j) where i = j is
+    C(i, i), decided as any claim (a counterexample to it is one to the case)."""
+    attached = _CONDITION.match(reading)
+    claim = attached["claim"] if attached else reading
+    first, second = case
+    return re.sub(rf"(?<![A-Za-z\\]){second}(?![A-Za-z])", first, claim)
+
+
+def _case_note(result: StepResult, case: tuple[str, str] | None) -> str:
+    if case is None or result.status is StepStatus.NOT_CHECKED:
+        return result.method
+    return f"{result.method} (in the case {case[0]} = {case[1]})"
+
+
+def _caveat(
+    derivation: Derivation, step: Step, result: StepResult, case: tuple[str, str] | None = None
+) -> str:
     """Why the prose may rule out a step's counterexample, or ""."""
+    if case is not None:  # the case is in the claim decided
+        return ""
     if step.imposed and _concerns(step, case_letters(step.imposed), derivation.latex):
         return f'the text imposes it ("{step.imposed}"): a condition, not an identity'
     if derivation.conventions:
@@ -169,6 +219,45 @@ def _prose_definitions(derivation: Derivation, context: Context) -> list[tuple[D
     return found
 
 
+def _label_vectors(derivation: Derivation, hot: tuple[str, ...]) -> tuple[str, ...]:
+    """In a text about a classification loss, the vector y (or Y) the text does not call
+    one-hot is the label: a distribution over the classes, as one-hot labels are too. A
+    proof may use that it sums to 1; a refutation through it stays unreported (the text
+    may mean one-hot, see `_caveat`)."""
+    if not derivation.classification:
+        return ()
+    read = {  # read from its entries, not declared by the text as some real vector
+        i.name for i in derivation.inferred if isinstance(i.decl, Vector) and i.dependent
+    }
+    return tuple(
+        name
+        for name in ("y", "Y")
+        if name in read and name not in hot and _weights_a_log(derivation, name)
+    )
+
+
+def _weights_a_log(derivation: Derivation, name: str) -> bool:
+    """Whether a step multiplies an entry of `name` by a logarithm (`y_k \\log a_k`), as
+    the target of a cross-entropy is written."""
+    for step in derivation.steps:
+        try:
+            tree = parse_statement(step.reading, latex=derivation.latex)
+        except DeriveError:
+            continue
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Mul):
+                continue
+            bases = {f.base for f in node.factors if isinstance(f, ast.Subscript)}
+            logs = any(
+                isinstance(inner, ast.Call) and inner.func == "log"
+                for f in node.factors
+                for inner in ast.walk(f)
+            )
+            if name in bases and logs:
+                return True
+    return False
+
+
 def _one_hot_vectors(derivation: Derivation) -> tuple[str, ...]:
     """The vectors the text calls one-hot (letters near the words that name no vector,
     such as an index, are not)."""
@@ -180,7 +269,9 @@ def _unrefuted(result: StepResult, caveat: str) -> StepResult:
     """A refutation the prose may rule out is no evidence: the step is not checked."""
     if not caveat or result.status is not StepStatus.INVALID:
         return result
-    return replace(result, status=StepStatus.NOT_CHECKED, counterexample=None, reason=caveat)
+    return replace(
+        result, status=StepStatus.NOT_CHECKED, counterexample=None, reason=caveat, method=""
+    )
 
 
 def _sums_to_one(name: str, context: Context) -> str:
@@ -192,18 +283,25 @@ def _sums_to_one(name: str, context: Context) -> str:
 
 
 def derivation_context(
-    inferred: tuple[Inference, ...], given: Given, one_hot: tuple[str, ...] = ()
+    inferred: tuple[Inference, ...],
+    given: Given,
+    one_hot: tuple[str, ...] = (),
+    labels: tuple[str, ...] = (),
+    summation: bool = False,
 ) -> Context:
     """Inferred declarations, then the written ones over them, in an open world; the
-    entries of a vector the text calls one-hot are 0 or 1 (and sum to 1, a fact)."""
+    entries of a vector the text calls one-hot are 0 or 1, a label's lie in [0, 1] (each
+    sums to 1, a fact)."""
     domains, _ = split_assumptions(given.assume)
     decls = {item.name: item.decl for item in inferred}
-    for name in one_hot:
-        if isinstance(decls.get(name), Vector):
-            decls[name] = Vector(decls[name].size, BIT)  # type: ignore[union-attr]
+    for names, domain in ((one_hot, BIT), (labels, PROBABILITY)):
+        for name in names:
+            if isinstance(decls.get(name), Vector):
+                decls[name] = Vector(decls[name].size, domain)  # type: ignore[union-attr]
     base = Context(
         decls,
         open_world=True,
         dependent=frozenset(item.name for item in inferred if item.dependent),
+        summation=summation,
     )
     return build_context(given.let, given.where, domains, base=base)

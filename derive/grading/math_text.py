@@ -129,6 +129,7 @@ def _breaks(line: str) -> list[tuple[int, int]]:
 _SIDE_CONDITION = re.compile(
     r"^(?:[A-Za-z]|\\[a-z]+)(?:_\{?\w+\}?)?(?:\s*,\s*(?:[A-Za-z]|\\[a-z]+))*\s*"
     r"(?:\\geq?|\\leq?|\\neq?|\\in|[<>]=?|≥|≤|≠|∈)(?![a-z])\s*[^=<>]*$"
+    r"|^[ijklmnpq]\s*=\s*[ijklmnpq]\.?$"  # `..., i = j`: the case the claim is made in
 )
 
 

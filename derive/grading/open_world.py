@@ -20,11 +20,21 @@ from __future__ import annotations
 
 import re
 
+from derive.errors import DeriveError
 from derive.model import ast
+from derive.model.dependence import assumed_fixed
+from derive.model.indices import elaborate
 from derive.model.types import Context
 from derive.vocabulary import ARITY, CONSTANTS
 
-__all__ = ["at_a_kink", "shape_dependent", "substituted", "unreadable"]
+__all__ = [
+    "at_a_kink",
+    "held_fixed",
+    "holding",
+    "shape_dependent",
+    "substituted",
+    "unreadable",
+]
 
 _CAPITAL = re.compile(r"[A-Z](?:_|$)")
 _BOLD = re.compile(r"\\(?:mathbf|boldsymbol|bm|vec|mathbb\s*\{\s*[a-z])|\\top\b|\\intercal\b")
@@ -40,10 +50,23 @@ def unreadable(link: ast.Relation, context: Context) -> str | None:
                     f"{', '.join(sorted(names))} inside E or Var but not declared random: "
                     "declare the law (--let 'x: random' or 'x ~ Normal(0, 1)')"
                 )
+    if not context.summation and (letters := _contracted(link, context)):
+        repeated = ", ".join(sorted(letters))
+        return (
+            f"a product repeats the index {repeated}: summed under Einstein's convention, "
+            "any value of it otherwise, and the document does not say which"
+        )
     power = _ambiguous_power(link, context)
     if power is not None:
         return f"{power}^T: a transpose or the power T? write ^\\top for a transpose, or declare T"
     return None
+
+
+def _contracted(link: ast.Relation, context: Context) -> frozenset[str]:
+    try:
+        return elaborate(link, context).contracted
+    except DeriveError:
+        return frozenset()  # the statement's own reading reports the problem
 
 
 def at_a_kink(link: ast.Relation) -> str | None:
@@ -75,10 +98,54 @@ def substituted(link: ast.Relation, context: Context) -> str | None:
     return None
 
 
+def held_fixed(link: ast.Relation, context: Context) -> str | None:
+    """Why a counterexample to a derivative that held the document's inputs fixed may
+    say nothing about the document (an input may depend on the variable in words)."""
+    if not context.open_world or not (fixed := assumed_fixed(link, context)):
+        return None
+    return (
+        f"fails only with {', '.join(fixed)} held fixed, and the document does not say "
+        "whether they depend on the variable"
+    )
+
+
+def holding(link: ast.Relation, context: Context) -> str:
+    """What a proof held fixed by reading the document's definitions (`, holding y
+    fixed`), or ""."""
+    if not context.open_world or not (fixed := assumed_fixed(link, context)):
+        return ""
+    return f", holding {', '.join(fixed)} fixed (inputs of the document's definitions)"
+
+
 def shape_dependent(link: ast.Relation, text: str, context: Context) -> str | None:
     """Why a proof of `link` with its undeclared names as numbers may not hold as the
-    document means them, or None."""
-    undeclared = _undeclared(link, context)
+    document means them, or None. The definitions the link uses count as written in it
+    (∂z/∂x = W with z := x W + b is about the product x W)."""
+    variables = {  # ∂h/∂z_1: what z_1 is made of is not in the claim
+        name
+        for item in ast.walk(link)
+        if isinstance(item, ast.Derivative | ast.Gradient)
+        for name in _free_names(item.var, set(), set(), context)
+    }
+    names = _expanded(_free_names(link, set(), set(), context) - variables, context, variables)
+    bodies = [
+        ast.Relation("=", d.body, d.body)  # type: ignore[arg-type]
+        for name in sorted(names)
+        if (d := context.definition(name)) is not None and not d.params
+    ]
+    for tree in (link, *bodies):
+        if reason := _numbers_only(tree, text, context, variables):
+            return reason
+    return None
+
+
+def _numbers_only(
+    link: ast.Relation, text: str, context: Context, variables: set[str]
+) -> str | None:
+    """`shape_dependent` for one tree; a derivative's variable counts as undeclared (h of
+    ∂(h W)/∂h is a vector wherever the document defines it)."""
+    loose = (variables & ast.names(link)) - _index_letters(link)  # not the i of ∂/∂A_i
+    undeclared = _undeclared(link, context) | {v for v in loose if context.lookup(v) is None}
     capitals = {name for name in undeclared if _CAPITAL.match(name)}  # W, X_i; not Σ
     for node in ast.walk(link):  # Aᵀ, det A, tr A, ‖x‖_1, A^{-1}: what numbers lack
         if _matrix_operation(node) and ast.names(node) & undeclared:
@@ -181,17 +248,55 @@ def _one_sided(link: ast.Relation, context: Context) -> list[str]:
         for name in ast.names(item.var)
     }
     indices = _index_letters(link)
-    sides = [
-        _expanded(_free_names(side, bound, families, context), context) - variables - indices
-        for side in (link.lhs, link.rhs)
-    ]
-    unknown = (sides[0] ^ sides[1]) - CONSTANTS - set(ARITY)
+    sides, differentiated = [], []
+    for side in (link.lhs, link.rhs):
+        sides.append(
+            _expanded(_free_names(side, bound, families, context), context) - variables - indices
+        )
+        differentiated.append(  # b of ∂(x w + b)/∂x: differentiating removed it
+            {
+                name
+                for item in ast.walk(side)
+                if isinstance(item, ast.Derivative | ast.Gradient)
+                for term in _constant_terms(item, context)
+                for name in _expanded(_free_names(term, bound, families, context), context)
+            }
+        )
+    unknown = (
+        ((sides[0] - sides[1] - differentiated[0]) | (sides[1] - sides[0] - differentiated[1]))
+        - CONSTANTS
+        - set(ARITY)
+    )
     return sorted(  # a vector read from its components is declared, but not defined
         name
         for name in unknown
         if (context.lookup(name) is None or name in context.dependent)
         and context.definition(name) is None
     )
+
+
+def _constant_terms(derivative: ast.Derivative | ast.Gradient, context: Context) -> list[ast.Node]:
+    """The terms of the sums inside a differentiated expression (a defined name read as
+    its body) that do not mention the variable: differentiating removes them, and their
+    names with them (x_i of ∂/∂μ (x_i - μ)/s)."""
+    expr = derivative.expr
+    definition = (
+        context.definition(_key(expr)) if isinstance(expr, ast.Name | ast.Subscript) else None
+    )
+    if definition is not None and not definition.params:
+        expr = definition.body  # type: ignore[assignment]
+    variables = ast.names(derivative.var)
+    return [
+        term
+        for total in ast.walk(expr)
+        if isinstance(total, ast.Add)
+        for term in total.terms
+        if not ast.names(term) & variables
+    ]
+
+
+def _key(node: ast.Name | ast.Subscript) -> str:
+    return node.name if isinstance(node, ast.Name) else f"{node.base}_{node.label}"
 
 
 def _kronecker(node: ast.Node, context: Context) -> bool:
@@ -204,13 +309,14 @@ def _kronecker(node: ast.Node, context: Context) -> bool:
     )
 
 
-def _expanded(names: set[str], context: Context) -> set[str]:
-    """The names, with those the defined names stand for (`s := 1/(1+e^{-x})` brings x)."""
+def _expanded(names: set[str], context: Context, keep: set[str] | None = None) -> set[str]:
+    """The names, with those the defined names stand for (`s := 1/(1+e^{-x})` brings x);
+    the names in `keep` are not expanded."""
     found, todo = set(names), list(names)
     while todo:
         definition = context.definition(todo.pop())
         if definition is not None:
-            new = ast.names(definition.body) - found
+            new = _free_names(definition.body, set(), set(), context) - found - (keep or set())
             found |= new
             todo.extend(new)
     return found
@@ -223,12 +329,13 @@ def _free_names(node: ast.Node, bound: set[str], families: set[str], context: Co
     for item in ast.walk(node):
         if _kronecker(item, context):  # δ_{jk} is a number of the indices, not a quantity
             found.discard("delta")
-        elif (
-            isinstance(item, ast.Subscript)
-            and item.base not in families
-            and context.lookup(item.base) is None
-        ):
-            found.add(f"{item.base}_{item.label}")
+        elif isinstance(item, ast.Subscript) and item.base not in families:
+            full = f"{item.base}_{item.label}"
+            if context.definition(full) is not None:  # z_1 := x W_1 + b_1, a_j := ...
+                found.add(full)
+                found.discard(item.base)
+            elif context.lookup(item.base) is None:
+                found.add(full)
         if isinstance(item, ast.Name) and item.after_number:  # 2ab is 2·a·b
             found.discard(item.name)
             found |= set(item.name)

@@ -28,6 +28,9 @@ class StepResult:
     method: str = ""  # how it was decided: "proved ...", "verified ...", "refuted ..."
     credited: bool = True  # False: valid, but about nothing the question asks (filler)
     line: int = 0  # where the step is in its document (1-based); 0 where not known
+    # a formula that claims nothing (`$x$` in a sentence, the case `j \neq i`): graded
+    # work lists it, a derivation checked on its own leaves it out of its steps
+    mention: bool = False
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from derive.grading.results import (
     StepStatus,
 )
 from derive.model import ast
+from derive.model.indices import entrywise_shape, with_ranges
 from derive.model.types import Context, Definition
 from derive.parsing import parse_expression, parse_statement
 from derive.verdict import Status, Verdict
@@ -93,11 +94,18 @@ def check_steps(
         updates = [link for link in links if link.op == "<-"]
         if updates:  # w ← w - η ∂L/∂w: nothing to prove, but an answer to compare
             written.extend(Written(link, text) for link in updates)
-            reason = "an update rule: compared with the key's answer"
+            reason = (  # an assignment: nothing to prove, but perhaps the answer asked for
+                "an update rule: compared with the key's answer"
+                if question.answers
+                else "an update rule (an assignment): nothing to prove"
+            )
             results.append(StepResult(text, StepStatus.NOT_CHECKED, reason=reason))
             continue
         if definition is not None:
-            context = context.extend(definitions=(definition.definition,))
+            made = with_ranges(definition.definition, context)  # Σ_k of a_j = e^{z_j} / Σ_k ...
+            shape = entrywise_shape(made, context)  # ... makes a a vector like z
+            decls = {made.name.rpartition("_")[0]: shape} if shape else None
+            context = context.extend(decls, definitions=(made,))
             own.add(definition.definition.name)
             if topic is not None and ast.names(definition.relation.rhs) & topic:
                 topic.add(definition.definition.name)  # `a = W x`: a is the question's too
@@ -109,13 +117,12 @@ def check_steps(
                 chain, previous_rhs = [definition.relation], definition.relation.rhs
                 continue
         if not links:
-            results.append(
-                StepResult(text, StepStatus.NOT_CHECKED, reason="not a relation to check")
-            )
+            reason = "not a relation to check"
+            results.append(StepResult(text, StepStatus.NOT_CHECKED, reason=reason, mention=True))
             continue
         if all(_is_case_condition(link) for link in links):  # `j \neq i`: a case, not a step
             reason = "a case condition, not a step"
-            results.append(StepResult(text, StepStatus.NOT_CHECKED, reason=reason))
+            results.append(StepResult(text, StepStatus.NOT_CHECKED, reason=reason, mention=True))
             continue
         # a line that starts where the last one ended goes on with its chain
         continues = chain and previous_rhs is not None and links[0].lhs == previous_rhs
@@ -304,7 +311,9 @@ def _decidelinks(
         verdict = decide_cached(replace(step, where_defined=True), settings)
         if verdict.status is Status.REFUTED:
             if context.open_world and (
-                reason := open_world.substituted(link, context) or open_world.at_a_kink(link)
+                reason := open_world.substituted(link, context)
+                or open_world.at_a_kink(link)
+                or open_world.held_fixed(link, context)
             ):
                 return StepResult(text, StepStatus.NOT_CHECKED, reason=reason)
             example = verdict.counterexample.as_dict() if verdict.counterexample else None
@@ -315,7 +324,7 @@ def _decidelinks(
             )
         if context.open_world and (reason := open_world.shape_dependent(link, text, context)):
             return StepResult(text, StepStatus.NOT_CHECKED, reason=reason)
-        methods.append(_method(verdict))
+        methods.append(_method(verdict) + open_world.holding(link, context))
     return StepResult(text, StepStatus.VALID, method="; ".join(dict.fromkeys(methods)))
 
 

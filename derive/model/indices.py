@@ -24,10 +24,10 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
-from derive.errors import Unsupported
+from derive.errors import DeriveError, Unsupported
 from derive.model import ast
 from derive.model.reading import means_transpose
-from derive.model.types import Context, Matrix, Sequence, Size, Vector, shape_of
+from derive.model.types import Context, Definition, Matrix, Sequence, Size, Vector, shape_of
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,7 @@ class Elaborated:
 
     relation: ast.Relation
     free: dict[str, Size]
+    contracted: frozenset[str] = frozenset()  # letters a product repeats, summed (Einstein)
 
 
 def elaborate(relation: ast.Relation, context: Context) -> Elaborated:
@@ -51,7 +52,7 @@ def elaborate(relation: ast.Relation, context: Context) -> Elaborated:
     contracted = letters.contractible(relation)
     tree = _Rewrite(letters, contracted).node(relation, frozenset())
     free = letters.free(tree)
-    return Elaborated(tree, free)  # type: ignore[arg-type]
+    return Elaborated(tree, free, frozenset(contracted))  # type: ignore[arg-type]
 
 
 class _Letters:
@@ -379,3 +380,39 @@ def _one(pos: int) -> ast.Node:
 
 def _size(extent: Size, pos: int) -> ast.Node:
     return ast.Num(Fraction(extent), pos) if isinstance(extent, int) else ast.Name(extent, pos)
+
+
+def entrywise_shape(definition: Definition, context: Context) -> Vector | None:
+    """The vector a line defines entry by entry: `a_j = e^{z_j} / Σ_k e^{z_k}` with z a
+    vector of size n makes a a vector of size n, so that its index j ranges over 1..n
+    like z's (an index nothing gives a range to is not a free index of the step)."""
+    base, _, letter = definition.name.rpartition("_")
+    if not (base and len(letter) == 1 and letter.islower()) or definition.params:
+        return None
+    if context.lookup(base) is not None or context.definition(base) is not None:
+        return None
+    for node in ast.walk(definition.body):
+        if (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.index, ast.Name)
+            and node.index.name == letter
+            and isinstance(decl := context.lookup(node.base), Vector)
+        ):
+            return Vector(decl.size)
+    return None
+
+
+def with_ranges(definition: Definition, context: Context) -> Definition:
+    """The definition with its bare sums given the ranges of the entries they sum
+    (`a_j = e^{z_j} / Σ_k e^{z_k}`: k runs over z's indices), as a statement's are; a
+    body whose sums no entry gives a range to is kept as written."""
+    if definition.params or not isinstance(definition.body, ast.Node):
+        return definition
+    body = definition.body
+    if not any(isinstance(n, ast.Sum) and n.upper is None for n in ast.walk(body)):
+        return definition
+    try:
+        tree = elaborate(ast.Relation("=", body, body), context).relation
+    except DeriveError:
+        return definition
+    return replace(definition, body=tree.lhs)

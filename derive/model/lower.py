@@ -25,6 +25,7 @@ from derive.errors import ClaimError, LimitError, TypeCheckError, Unsupported
 from derive.limits import LIMITS
 from derive.model import ast
 from derive.model.builtins import ELEMENTWISE, MATRIX
+from derive.model.dependence import independent
 from derive.model.expectation import RandomAtom, expectation, variance
 from derive.model.functions import (
     OperatorNorm,
@@ -210,7 +211,16 @@ class Lowering(Reading):
             and bool(self.held)
             and (self.context.lookup(name) is None or name in self.context.dependent)
             and name not in self.variables
+            and independent(self.context, name, self.held) is None
         )
+
+    def _an_input(self, expr: ast.Node, variables: frozenset[str]) -> bool:
+        """Whether a derivative differentiates an input of the document's definitions
+        itself, which holding the inputs fixed would make 0 by fiat."""
+        if not (self.context.open_world and isinstance(expr, ast.Name | ast.Subscript)):
+            return False
+        name = _variable_name(expr)
+        return name not in variables and independent(self.context, name, variables) == "input"
 
     def _unknown_dependence(self, name: str) -> Unsupported:
         return Unsupported(
@@ -359,6 +369,8 @@ class Lowering(Reading):
             and self.context.definition(f"{base}_{node.label}") is None  # h_t := ... of its own
         ):  # ŷ_j where ŷ := softmax(o): the entry of what ŷ stands for
             return self._component(ast.Component(ast.Name(base, node.pos), node.index, node.pos))
+        if (entry := self._defined_entry(node)) is not None:  # a_i where a_j := e^{z_j} / Σ
+            return entry
         if base in self.context.dependent and defined is None and self._open(base):
             raise self._unknown_dependence(base)  # ŷ_i under ∂/∂θ_k, ŷ = softmax(θ) in words
         if isinstance(shape, Vector | Matrix) and not recurrence and self._indexes(node):
@@ -378,6 +390,32 @@ class Lowering(Reading):
         if isinstance(index, sp.MatrixBase):
             raise TypeCheckError(f"the index of {base} must be a number")
         return self.element(base, index, decl)
+
+    def _defined_entry(self, node: ast.Subscript) -> Value | None:
+        """An entry of a letter a line defined entry by entry (`a_j = e^{z_j} / Σ_k e^{z_k}`
+        read at a_i, or at a_2 when a sum binds the index), or None. A recurrence (the
+        body mentions the letter) and a derivative's variable are not expanded."""
+        base = node.base
+        if base in self.held or f"{base}_{node.label}" in self.held:
+            return None
+        if self.context.definition(base) is not None:
+            return None
+        for definition in self.context.definitions:
+            letter = definition.name.removeprefix(f"{base}_")
+            if (
+                definition.name == f"{base}_{letter}"
+                and len(letter) == 1
+                and letter.isalpha()
+                and letter.islower()
+                and not definition.params
+                and base not in ast.names(definition.body)  # type: ignore[arg-type]
+            ):
+                if node.label != letter and not ast.names(node.index) <= set(self.bound):
+                    return None  # a_k beside a_j := ...: k is free, no value to read at
+                if node.label == letter and letter not in self.bound:
+                    return self.lower(definition.body)  # type: ignore[arg-type]
+                return self.bind({letter: self.lower(node.index)}).lower(definition.body)  # type: ignore[arg-type]
+        return None
 
     def _component(self, node: ast.Component) -> Value:
         """The entry of a vector (or, for `ij`, a matrix) that an expression evaluates to,
@@ -912,6 +950,8 @@ class Lowering(Reading):
             elements = frozenset({(var.base, self.lower(var.index))})  # type: ignore[union-attr]
         held = self.with_held(frozenset({var_name}), elements)
         held.variables = held.variables | {var_name} | ast.names(var)
+        if self._an_input(expr, held.held):  # ∂h_i/∂a_j, h an input: how h changes is the point
+            raise held._unknown_dependence(_variable_name(expr))
         variable = held.lower(var)
         value = held.lower(expr)
         folded = self._folded_elements(value) - set(_atoms_of(variable))

@@ -50,7 +50,9 @@ class Reading:
             return "moment"
         if self._builtin_name(name) is not None and not isinstance(decl, Scalar | Vector | Matrix):
             return "builtin"
-        if isinstance(decl, Function) or (decl is None and name in CONVENTIONAL_FUNCTIONS):
+        if isinstance(decl, Function) or (
+            decl is None and definition is None and name in CONVENTIONAL_FUNCTIONS
+        ):  # g = σ(s) defines a value: g(1 - g) is a product
             return "function"
         if (
             decl is None

@@ -8,7 +8,7 @@ declared is a real scalar.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 Size = int | str  # a fixed size, or the name of a size parameter such as "n"
@@ -196,6 +196,9 @@ class Context:
     # declared names whose dependence on the others nobody stated (a vector read from its
     # components y_i): under a derivative they are as unknown as undeclared names
     dependent: frozenset[str] = frozenset()
+    # an open-world document that announces Einstein's convention: a letter a product
+    # repeats is summed (elsewhere, a document may mean any value of it)
+    summation: bool = False
 
     def assumed_distinct(self, a: str, b: str) -> bool:
         return frozenset((a, b)) in self.distinct
@@ -214,10 +217,17 @@ class Context:
         merged.update(decls or {})
         names = {d.name for d in definitions}
         kept = tuple(d for d in self.definitions if d.name not in names)
-        return Context(
-            merged, kept + definitions, self.strict, self.distinct, self.open_world, self.dependent
-        )
+        return replace(self, decls=merged, definitions=kept + definitions)
 
     def __hash__(self) -> int:  # contexts key the verdict cache
         decls = tuple(sorted(self.decls.items(), key=lambda kv: kv[0]))
-        return hash((decls, self.definitions, self.distinct, self.open_world, self.dependent))
+        return hash(
+            (
+                decls,
+                self.definitions,
+                self.distinct,
+                self.open_world,
+                self.dependent,
+                self.summation,
+            )
+        )

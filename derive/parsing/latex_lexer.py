@@ -84,7 +84,10 @@ DECORATIONS = {
 }  # fmt: skip
 _CONTINUES = re.compile(r"\s*(?:[-+*/^_(\[]|\\(?:cdot|times)(?![A-Za-z]))")
 _RELATION = re.compile(r"[=<>]|\\(?:le|ge|leq|geq|neq|ne|approx|leqslant|geqslant)(?![A-Za-z])")
-SKIP_WITH_ARGUMENT = {"label", "tag", "hspace", "vspace", "hphantom", "vphantom", "phantom"}
+# read past with their argument (`\\require{cancel}`: MathJax loading an extension)
+SKIP_WITH_ARGUMENT = {
+    "label", "tag", "hspace", "vspace", "hphantom", "vphantom", "phantom", "require",
+}  # fmt: skip
 
 RELATION_COMMANDS = {
     "le": "<=", "leq": "<=", "leqslant": "<=", "leqq": "<=", "ge": ">=", "geq": ">=",
@@ -363,6 +366,8 @@ class _Lexer:
             self.emit(NAME, GREEK_COMMANDS[name], start, end)
         elif name == "ell":
             self.emit(NAME, "ell", start, end)
+        elif name == "mathbb" and self.bold_expression(start):
+            self.emit(CMD, "mathbf", start, end)  # \mathbb{\hat{y}}: a bold ŷ, read as \mathbf
         elif name in WORD_COMMANDS:
             if name == "operatorname" and self.text[self.i : self.i + 1] == "*":
                 self.i += 1
@@ -371,6 +376,14 @@ class _Lexer:
         else:
             self.emit(CMD, name, start, end)
         return False
+
+    def bold_expression(self, start: int) -> bool:
+        """Whether `\\mathbb{...}` holds more than a letter (`\\mathbb{\\hat{y}}`, some
+        authors' bold): a blackboard letter (ℝ, 𝔼, 𝟙) is one character or command."""
+        here = self.i
+        content, _ = self.raw_argument("mathbb", start)
+        self.i = here
+        return not re.fullmatch(r"\s*(?:[A-Za-z0-9]|\\[A-Za-z]+)\s*", content)
 
     def decoration(self, name: str, start: int) -> None:
         """`\\boxed{X}`, `\\cancel{X}`, `\\underbrace{X}_{note}`, `\\textcolor{red}{X}`: X as

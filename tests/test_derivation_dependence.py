@@ -1,0 +1,119 @@
+"""What a derivation's own definitions say about dependence (`derive.model.dependence`).
+
+A partial derivative in a backprop derivation holds the other inputs of a definition
+fixed; names a variable is built from cannot depend on it. Each rule is tested with the
+statement it would get wrong if it went too far: a refutation that needs an input held
+fixed is no evidence, and an input's own derivative is never 0 by fiat.
+"""
+
+from __future__ import annotations
+
+from derive.derivation.check import check_derivation
+from derive.derivation.reading import read_derivation, read_steps
+from derive.engine import Settings
+from derive.grading.results import StepStatus
+
+SETTINGS = Settings(timeout=10)
+VALID, INVALID, NOT_CHECKED = StepStatus.VALID, StepStatus.INVALID, StepStatus.NOT_CHECKED
+
+
+def results(text: str | list[str]):
+    derivation = read_steps(text) if isinstance(text, list) else read_derivation(text)
+    return check_derivation(derivation, settings=SETTINGS).steps
+
+
+def statuses(text: str | list[str]) -> list[StepStatus]:
+    return [step.status for step in results(text)]
+
+
+BATCH_NORM = "\\hat{x}_i = \\frac{x_i - \\mu}{\\sqrt{\\sigma^2 + \\epsilon}}"
+
+
+def test_a_name_a_variable_is_built_from_does_not_depend_on_it() -> None:
+    # x, W_1, b_1 make z_1: none of them moves with z_1, so ∂h/∂z_1 is σ'(z_1)
+    lines = ["z_1 = x W_1 + b_1", "h = \\sigma(z_1)"]
+    right = "\\frac{\\partial h}{\\partial z_1} = \\sigma(z_1)(1 - \\sigma(z_1))"
+    wrong = "\\frac{\\partial h}{\\partial z_1} = \\sigma(z_1)(1 + \\sigma(z_1))"
+    assert statuses([*lines, right, wrong])[2:] == [VALID, INVALID]
+
+
+def test_a_partial_derivative_holds_the_other_inputs_fixed_and_says_so() -> None:
+    step = "\\frac{\\partial \\hat{x}_i}{\\partial x_i} = \\frac{1}{\\sqrt{\\sigma^2 + \\epsilon}}"
+    result = results([BATCH_NORM, step])[1]
+    assert result.status is VALID
+    assert "holding" in result.method and "mu" in result.method
+
+
+def test_a_refutation_that_needs_an_input_held_fixed_is_no_evidence() -> None:
+    # wrong if μ and σ are fixed, but the document may make them move with x in words
+    step = "\\frac{\\partial \\hat{x}_i}{\\partial \\mu} = \\frac{1}{\\sqrt{\\sigma^2 + \\epsilon}}"
+    result = results([BATCH_NORM, step])[1]
+    assert result.status is NOT_CHECKED
+    assert "held fixed" in result.reason
+
+
+def test_the_derivative_of_an_input_itself_is_not_made_zero() -> None:
+    # μ is an input of x̂'s definition; holding it fixed would prove ∂μ/∂x_i = 0
+    step = "\\frac{\\partial \\mu}{\\partial x_i} = 0"
+    assert statuses([BATCH_NORM, step])[1] is NOT_CHECKED
+
+
+def test_a_line_that_defines_entries_gives_its_index_a_range() -> None:
+    text = (
+        "Let $z \\in \\mathbb{R}^n$.\n\n"
+        "$$a_j = \\frac{e^{z_j}}{\\sum_k e^{z_k}}$$\n"  # a bare Σ_k: z's indices
+        "$$\\frac{\\partial a_i}{\\partial z_i} = a_i(1 - a_i)$$\n"
+        "$$\\frac{\\partial a_j}{\\partial z_i} = a_j(\\delta_{ij} - a_i)$$\n"
+        # holds for i ≠ j only: j must range over z's indices, not stay a free symbol
+        "$$\\frac{\\partial a_j}{\\partial z_i} = -a_i a_j$$\n"
+    )
+    assert statuses(text) == [NOT_CHECKED, VALID, VALID, INVALID]
+
+
+SOFTMAX = "Let $z \\in \\mathbb{R}^n$.\n\n$$a_j = \\frac{e^{z_j}}{\\sum_k e^{z_k}}$$\n"
+
+
+def test_a_case_after_a_comma_is_the_claims_condition_not_a_definition() -> None:
+    # `, i = j` had defined i, and the claim was refuted at i ≠ j; it is C(i, i)
+    right = "$$\\frac{\\partial a_j}{\\partial z_i} = a_i(1 - a_i), \\quad i = j$$\n"
+    wrong = "$$\\frac{\\partial a_j}{\\partial z_i} = a_i(1 + a_i), \\quad i = j$$\n"
+    steps = results(SOFTMAX + right + wrong)
+    assert [s.status for s in steps] == [NOT_CHECKED, VALID, INVALID]
+    assert "in the case i = j" in steps[1].method
+
+
+def test_a_case_the_prose_states_is_the_claims_condition() -> None:
+    step = "When $i = j$ we get\n\n$$\\frac{\\partial a_j}{\\partial z_i} = a_j(1 - a_i)$$\n"
+    assert statuses(SOFTMAX + step)[1] is VALID
+    # and a case of inequality is not read as an equality
+    other = "When $i \\neq j$ we get\n\n$$\\frac{\\partial a_j}{\\partial z_i} = a_j(1 - a_i)$$\n"
+    assert statuses(SOFTMAX + other)[1] is NOT_CHECKED
+
+
+def test_terms_differentiation_removes_are_no_substitution() -> None:
+    # b and x_i disappear by differentiating: the steps are decided, not "substituted"
+    assert statuses(["z = w x + b", "\\frac{\\partial z}{\\partial x} = w"])[1] is VALID
+    step = (
+        "\\frac{\\partial \\hat{x}_i}{\\partial \\mu} = \\frac{-1}{\\sqrt{\\sigma^2 + \\epsilon}}"
+    )
+    assert statuses([BATCH_NORM, step])[1] is VALID
+
+
+def test_a_function_the_document_redefines_in_a_line_derive_cannot_read_is_not_refuted() -> None:
+    # σ is the softmax here (its defining line has σ(z)_i on the left); read as the
+    # sigmoid, the step would be refuted at K = 1
+    text = (
+        "$$\\sigma(\\mathbf{z})_i = \\frac{e^{z_i}}{\\sum^K_{j=1}e^{z_j}}$$\n"
+        "$$\\frac{\\partial[\\sigma(\\mathbf{a})]_i}{\\partial a_j} = "
+        "\\frac{\\partial}{\\partial a_j}\\frac{e^{a_i}}{\\sum^K_{k=1}e^{a_k}}$$\n"
+    )
+    assert INVALID not in statuses(text)
+
+
+def test_a_proof_through_a_definition_with_matrix_like_products_is_not_trusted() -> None:
+    # ∂z_1/∂x = W_1 holds for numbers; with z_1 := x W_1 + b_1 of row vectors it is a
+    # matter of layout (W_1 or W_1ᵀ): the product in the definition counts as written
+    lines = ["z_1 = x W_1 + b_1", "\\frac{\\partial z_1}{\\partial x} = W_1"]
+    result = results(lines)[1]
+    assert result.status is NOT_CHECKED
+    assert "vectors or matrices" in result.reason
