@@ -117,3 +117,67 @@ def test_a_proof_through_a_definition_with_matrix_like_products_is_not_trusted()
     result = results(lines)[1]
     assert result.status is NOT_CHECKED
     assert "vectors or matrices" in result.reason
+
+
+ENTRYWISE = "Let $x \\in \\mathbb{R}^n$.\n\n$$p_j = \\frac{e^{x_j}}{\\sum_{k=1}^n e^{x_k}}$$\n"
+WHOLE = "Let $x \\in \\mathbb{R}^n$.\n\n$$p = \\mathrm{softmax}(x)$$\n"
+CHAIN = (
+    "$$\\frac{\\partial L}{\\partial x_i} = "
+    "\\sum_{j=1}^n \\frac{\\partial L}{\\partial p_j} \\frac{\\partial p_j}{\\partial x_i}$$\n"
+)
+
+
+def test_a_letter_defined_entry_by_entry_stands_for_its_entries_when_written_bare() -> None:
+    # p was a vector of free entries, so ∂p/∂x_1 = 0 and ∂(pᵀp)/∂x_1 = 0 were proved
+    text = ENTRYWISE + (
+        "$$\\frac{\\partial p}{\\partial x_1} = 0$$\n"
+        "$$\\frac{\\partial (p^T p)}{\\partial x_1} = 0$$\n"
+        "$$\\sum_{j=1}^n p_j = 1$$\n"
+    )
+    assert statuses(text) == [NOT_CHECKED, INVALID, INVALID, VALID]
+
+
+def test_a_derivative_by_an_entry_of_a_defined_vector_holds_the_whole_vector() -> None:
+    # ∂(pᵀp)/∂p_1 is 2 p_1 at the point p = softmax(x): p_1 itself is no expression
+    right = "$$\\frac{\\partial (p^T p)}{\\partial p_1} = 2 p_1$$\n"
+    wrong = "$$\\frac{\\partial (p^T p)}{\\partial p_1} = p_1$$\n"
+    declared = "Let $x, p \\in \\mathbb{R}^n$.\n\n$$p = \\mathrm{softmax}(x)$$\n"
+    for definition in (declared, ENTRYWISE):
+        assert statuses(definition + right + wrong)[1:] == [VALID, INVALID]
+
+
+def test_an_undefined_loss_is_any_function_of_the_last_variable_of_its_chain_rule() -> None:
+    for definition in (WHOLE, ENTRYWISE):
+        steps = results(definition + CHAIN)
+        assert steps[1].status is VALID
+        assert "for every function L of p" in steps[1].method
+
+
+def test_a_chain_rule_that_fails_for_some_loss_is_not_called_wrong() -> None:
+    # the missing Σ_j is wrong for most L, but the document's L is one it did not give
+    missing = (
+        "$$\\frac{\\partial L}{\\partial x_i} = "
+        "\\frac{\\partial L}{\\partial p_i} \\frac{\\partial p_i}{\\partial x_i}$$\n"
+    )
+    zero = "$$\\frac{\\partial L}{\\partial x_i} = 0$$\n"
+    for step in (missing, zero):
+        result = results(WHOLE + CHAIN + step)[2]
+        assert result.status is NOT_CHECKED
+        assert "some functions L" in result.reason
+
+
+def test_a_loss_is_not_read_as_a_function_where_its_variables_are_not_defined() -> None:
+    # p undefined would become an input held fixed: ∂L/∂x_i = 0 would be "proved"
+    text = (
+        "Let $x \\in \\mathbb{R}^n$.\n\n" + CHAIN + "$$\\frac{\\partial L}{\\partial x_i} = 0$$\n"
+    )
+    assert statuses(text) == [NOT_CHECKED, NOT_CHECKED]
+
+
+def test_a_loss_the_document_uses_otherwise_is_not_read_as_a_function() -> None:
+    # L also appears bare (L ≥ 0): it is some quantity of the text, not any function
+    text = WHOLE + CHAIN + "$$L \\ge 0$$\n"
+    assert statuses(text)[1] is NOT_CHECKED
+    # and a loss a line defines is that definition
+    defined = WHOLE + "$$L = -\\sum_{k=1}^n y_k \\log p_k$$\n" + CHAIN
+    assert "for every function" not in results(defined)[-1].method

@@ -22,6 +22,7 @@ from fractions import Fraction
 
 from derive.claim import build_context
 from derive.derivation.inference import Inference
+from derive.derivation.losses import loss_models
 from derive.derivation.prose import case_letters
 from derive.derivation.reading import Derivation, Given, Step
 from derive.engine import Settings
@@ -30,6 +31,7 @@ from derive.grading.key import Question, split_assumptions
 from derive.grading.results import StepResult, StepStatus
 from derive.grading.steps import check_steps, definition_of
 from derive.model import ast
+from derive.model.dependence import loss_arguments
 from derive.model.types import Context, Definition, Domain, Vector
 from derive.parsing import parse_statement
 
@@ -94,14 +96,16 @@ def check_derivation(
     context = derivation_context(derivation.inferred, written, hot, labels, einstein)
     defined = _prose_definitions(derivation, context)
     context = context.extend(definitions=tuple(d for d, _ in defined))
-    _, facts = split_assumptions(written.assume)  # assumptions on names are in the context
-    facts += [_sums_to_one(name, context) for name in (*hot, *labels)]  # ... each sums to 1
-    question = Question("derivation", 0, context, tuple(f for f in facts if f))
     cases = [_equal_indices(step, derivation.latex) for step in derivation.steps]
     texts = tuple(
         _in_case(step.reading, case) if case else step.reading
         for step, case in zip(derivation.steps, cases, strict=True)
     )
+    losses, functions = loss_models(_trees(texts, derivation.latex), context)
+    context = context.extend(functions, definitions=losses)
+    _, facts = split_assumptions(written.assume)  # assumptions on names are in the context
+    facts += [_sums_to_one(name, context) for name in (*hot, *labels)]  # ... each sums to 1
+    question = Question("derivation", 0, context, tuple(f for f in facts if f))
     declared = frozenset(item.name for item in derivation.inferred)  # its lines may define them
     results, _, _ = check_steps(
         question, texts, settings, latex=derivation.latex, credit=False, own=declared
@@ -124,9 +128,28 @@ def check_derivation(
             *derivation.notation,
             *(f"{text} (defined in the prose)" for _, text in defined),
             *(f"{name} is the label: entries in [0, 1] that sum to 1" for name in labels),
+            *(_loss_note(loss) for loss in losses),
         ),
         settings.seed,
         time.monotonic() - start,
+    )
+
+
+def _trees(texts: tuple[str, ...], latex: bool | None) -> list[ast.Node]:
+    trees = []
+    for text in texts:
+        try:
+            trees.append(parse_statement(text, latex=latex))
+        except DeriveError:
+            continue
+    return trees
+
+
+def _loss_note(loss: Definition) -> str:
+    arguments = ", ".join(loss_arguments(loss) or ())
+    return (
+        f"{loss.name} is not defined: read as any smooth function of {arguments} alone, "
+        "the premise of the chain rule its derivatives are written with"
     )
 
 

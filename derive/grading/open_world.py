@@ -22,7 +22,7 @@ import re
 
 from derive.errors import DeriveError
 from derive.model import ast
-from derive.model.dependence import assumed_fixed
+from derive.model.dependence import assumed_fixed, loss_arguments, sizes
 from derive.model.indices import elaborate
 from derive.model.types import Context
 from derive.vocabulary import ARITY, CONSTANTS
@@ -99,22 +99,47 @@ def substituted(link: ast.Relation, context: Context) -> str | None:
 
 
 def held_fixed(link: ast.Relation, context: Context) -> str | None:
-    """Why a counterexample to a derivative that held the document's inputs fixed may
-    say nothing about the document (an input may depend on the variable in words)."""
-    if not context.open_world or not (fixed := assumed_fixed(link, context)):
+    """Why a counterexample to a derivative that held the document's inputs fixed, or
+    that read an undefined loss as any function (derivation.losses), may say nothing
+    about the document (an input may depend on the variable in words; the loss is one
+    particular function)."""
+    if not context.open_world:
         return None
-    return (
-        f"fails only with {', '.join(fixed)} held fixed, and the document does not say "
-        "whether they depend on the variable"
-    )
+    if losses := _modelled(link, context):
+        return (
+            f"fails only for some functions {', '.join(losses)}, which the document does not define"
+        )
+    if fixed := assumed_fixed(link, context):
+        return (
+            f"fails only with {', '.join(fixed)} held fixed, and the document does not say "
+            "whether they depend on the variable"
+        )
+    return None
 
 
 def holding(link: ast.Relation, context: Context) -> str:
-    """What a proof held fixed by reading the document's definitions (`, holding y
-    fixed`), or ""."""
-    if not context.open_world or not (fixed := assumed_fixed(link, context)):
+    """What a proof assumed in reading the document (`, holding y fixed`, `, for every
+    function L of p`), or ""."""
+    if not context.open_world:
         return ""
-    return f", holding {', '.join(fixed)} fixed (inputs of the document's definitions)"
+    said = ""
+    if fixed := assumed_fixed(link, context):
+        said += f", holding {', '.join(fixed)} fixed (inputs of the document's definitions)"
+    for name in _modelled(link, context):
+        definition = context.definition(name)
+        arguments = ", ".join(loss_arguments(definition) or ())  # type: ignore[arg-type]
+        said += f", for every function {name} of {arguments} ({name} is not defined)"
+    return said
+
+
+def _modelled(link: ast.Relation, context: Context) -> list[str]:
+    """The undefined losses of the link that derive read as any function."""
+    return sorted(
+        name
+        for name in ast.names(link)
+        if (definition := context.definition(name)) is not None
+        and loss_arguments(definition) is not None
+    )
 
 
 def shape_dependent(link: ast.Relation, text: str, context: Context) -> str | None:
@@ -266,6 +291,7 @@ def _one_sided(link: ast.Relation, context: Context) -> list[str]:
         ((sides[0] - sides[1] - differentiated[0]) | (sides[1] - sides[0] - differentiated[1]))
         - CONSTANTS
         - set(ARITY)
+        - sizes(context)  # Σ_{j=1}^n where a vector has n entries: n is no quantity
     )
     return sorted(  # a vector read from its components is declared, but not defined
         name

@@ -14,14 +14,48 @@ more, in two ways of different strength:
 
 A step decided by holding an input fixed says so; a refutation that needs it is no
 evidence (the input may depend on the variable in words derive did not read).
+
+A loss the document differentiates and never defines (L of `∂L/∂x_i = Σ_j ∂L/∂p_j
+∂p_j/∂x_i`) may be read as an arbitrary function of the last variables it is
+differentiated by, the premise of the chain rule the document writes: `modelled_loss`
+makes that reading a definition, `loss_arguments` recognises it. Its arguments are no
+inputs: they are the document's defined quantities, not names held fixed.
 """
 
 from __future__ import annotations
 
 from derive.model import ast
-from derive.model.types import Context
+from derive.model.types import Context, Definition, Function
 
-__all__ = ["ancestors", "assumed_fixed", "independent", "inputs", "stem"]
+__all__ = [
+    "ancestors",
+    "assumed_fixed",
+    "independent",
+    "inputs",
+    "loss_arguments",
+    "modelled_loss",
+    "sizes",
+    "stem",
+]
+
+# the function a modelled loss L stands for is `L·of`: no parser makes such a name
+_MODEL = "·of"
+
+
+def modelled_loss(name: str, arguments: tuple[str, ...]) -> tuple[Definition, str, Function]:
+    """`L := L·of(p)`: L read as an arbitrary smooth function of `arguments`; the
+    definition, and the function's name with its declaration."""
+    function = f"{name}{_MODEL}"
+    body = ast.Call(function, tuple(ast.Name(a) for a in arguments))
+    return Definition(name, body), function, Function()
+
+
+def loss_arguments(definition: Definition) -> tuple[str, ...] | None:
+    """The arguments of a loss `modelled_loss` made, or None for any other definition."""
+    body = definition.body
+    if isinstance(body, ast.Call) and body.func == f"{definition.name}{_MODEL}":
+        return tuple(a.name for a in body.args)  # type: ignore[attr-defined]
+    return None
 
 
 def stem(name: str) -> str:
@@ -62,22 +96,28 @@ def inputs(context: Context) -> frozenset[str]:
     defined = {d.name for d in context.definitions} | {stem(d.name) for d in context.definitions}
     used: set[str] = set()
     for definition in context.definitions:
+        if loss_arguments(definition) is not None:  # a reading of derive's, no computation
+            continue
         used |= _mentioned(definition.body) - set(definition.params)
         used -= {  # a function (σ, f of h_t = f(x_t, h_{t-1})) is no quantity
             item.func for item in ast.walk(definition.body) if isinstance(item, ast.Call)
         }
-    sizes = {str(size) for decl in context.decls.values() for size in _sizes(decl)}
     return frozenset(
         n
         for n in used | {stem(n) for n in used}
-        if n not in defined | sizes
+        if n not in defined | sizes(context)
         and all(context.lookup(k) is None or k in context.dependent for k in (n, stem(n)))
     )
 
 
-def _sizes(decl: object) -> tuple[object, ...]:
-    """The size symbols of a declaration (n of a vector of size n)."""
-    return tuple(getattr(decl, key) for key in ("size", "rows", "cols") if hasattr(decl, key))
+def sizes(context: Context) -> set[str]:
+    """The size symbols of the declarations (n of a vector of size n)."""
+    return {
+        str(getattr(decl, key))
+        for decl in context.decls.values()
+        for key in ("size", "rows", "cols")
+        if hasattr(decl, key)
+    }
 
 
 def independent(context: Context, name: str, variables: frozenset[str]) -> str | None:

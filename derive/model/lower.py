@@ -197,6 +197,8 @@ class Lowering(Reading):
         decl = self.context.lookup(name)
         if decl is None and definition is None and self.context.strict:
             raise TypeCheckError(f"'{name}' is not declared (strict mode)")
+        if definition is None and (entries := self._defined_entries(name, decl)) is not None:
+            return entries  # p of p_j := ...: the vector of its entries
         if definition is None and self._open(name):
             if name in self.families:  # Σ_i y_i beside a bare y: y is a vector of unknown size
                 raise Unsupported(f"{name} is used with and without an index: declare it")
@@ -364,10 +366,9 @@ class Lowering(Reading):
         if (
             defined is not None
             and not defined.params
-            and (isinstance(shape, Vector | Matrix) or self.context.open_world)
-            and base not in self.held
+            and (isinstance(shape, Vector | Matrix) or self.context.open_world or base in self.held)
             and self.context.definition(f"{base}_{node.label}") is None  # h_t := ... of its own
-        ):  # ŷ_j where ŷ := softmax(o): the entry of what ŷ stands for
+        ):  # ŷ_j where ŷ := softmax(o): the entry of what ŷ stands for (or of ŷ held free)
             return self._component(ast.Component(ast.Name(base, node.pos), node.index, node.pos))
         if (entry := self._defined_entry(node)) is not None:  # a_i where a_j := e^{z_j} / Σ
             return entry
@@ -398,6 +399,31 @@ class Lowering(Reading):
         base = node.base
         if base in self.held or f"{base}_{node.label}" in self.held:
             return None
+        found = self._entrywise(base)
+        if found is None:
+            return None
+        letter, body = found
+        if node.label != letter and not ast.names(node.index) <= set(self.bound):
+            return None  # a_k beside a_j := ...: k is free, no value to read at
+        if node.label == letter and letter not in self.bound:
+            return self.lower(body)
+        return self.bind({letter: self.lower(node.index)}).lower(body)
+
+    def _defined_entries(self, name: str, decl: object) -> Value | None:
+        """The vector a letter defined entry by entry stands for, written bare (`p` of
+        `p_j = e^{x_j} / Σ_k e^{x_k}`): each entry's value, or None."""
+        found = self._entrywise(name)
+        if found is None or name in self.held or not isinstance(decl, Vector):
+            return None
+        letter, body = found
+        size = self._size(decl.size)
+        return sp.ImmutableMatrix(
+            [self.bind({letter: sp.Integer(k)}).lower(body) for k in range(1, size + 1)]
+        )
+
+    def _entrywise(self, base: str) -> tuple[str, ast.Node] | None:
+        """The index letter and body of a definition of `base`'s entries (`a_j := ...`),
+        where `base` itself has no definition and the body does not mention it."""
         if self.context.definition(base) is not None:
             return None
         for definition in self.context.definitions:
@@ -410,11 +436,7 @@ class Lowering(Reading):
                 and not definition.params
                 and base not in ast.names(definition.body)  # type: ignore[arg-type]
             ):
-                if node.label != letter and not ast.names(node.index) <= set(self.bound):
-                    return None  # a_k beside a_j := ...: k is free, no value to read at
-                if node.label == letter and letter not in self.bound:
-                    return self.lower(definition.body)  # type: ignore[arg-type]
-                return self.bind({letter: self.lower(node.index)}).lower(definition.body)  # type: ignore[arg-type]
+                return letter, definition.body  # type: ignore[return-value]
         return None
 
     def _component(self, node: ast.Component) -> Value:
@@ -948,7 +970,8 @@ class Lowering(Reading):
         )
         if element_of_recurrence:
             elements = frozenset({(var.base, self.lower(var.index))})  # type: ignore[union-attr]
-        held = self.with_held(frozenset({var_name}), elements)
+        entry_of = self._defined_vector(var)  # ∂L/∂p_j with p := softmax(x): p is held
+        held = self.with_held(frozenset({var_name, *entry_of}), elements)
         held.variables = held.variables | {var_name} | ast.names(var)
         if self._an_input(expr, held.held):  # ∂h_i/∂a_j, h an input: how h changes is the point
             raise held._unknown_dependence(_variable_name(expr))
@@ -963,12 +986,30 @@ class Lowering(Reading):
         for _ in range(order):
             value = _diff(value, variable)
         definition = self.context.definition(var_name)
-        if definition is not None and not definition.params and var_name not in self.held:
+        if entry_of:  # at the point the whole vector is: every entry takes its value
+            (base,) = entry_of
+            fresh = held.lower(ast.Name(base, var.pos))
+            value = _substitute(value, _pairs(fresh, self.lower(ast.Name(base, var.pos))))
+        elif definition is not None and not definition.params and var_name not in self.held:
             replacement = self.lower(definition.body)  # type: ignore[arg-type]
             value = _substitute(value, _pairs(variable, replacement))
         elif element_of_recurrence:
             value = _substitute(value, _pairs(variable, self.lower(var)))
         return value
+
+    def _defined_vector(self, var: ast.Node) -> tuple[str, ...]:
+        """The letter of a derivative's variable that is an entry of a vector a definition
+        gives (p of p_j, p := softmax(x)), to be held free as a whole; else ()."""
+        if not isinstance(var, ast.Subscript) or var.base in self.held:
+            return ()
+        if self._entrywise(var.base) is not None:  # p_j := e^{x_j} / Σ_k e^{x_k}
+            return (var.base,)
+        definition = self.context.definition(var.base)
+        if definition is None or definition.params or self._recurrence(var.base) is not None:
+            return ()
+        if self.context.definition(f"{var.base}_{var.label}") is not None:
+            return ()  # h_t := ... of its own
+        return (var.base,)
 
     def _at_point(self, call: ast.Call, point: ast.Node, order: int) -> Value:
         """`∇_{‖w‖v} l(‖w‖v)`: the derivative of a function of one argument, taken at the
