@@ -181,3 +181,50 @@ def test_a_loss_the_document_uses_otherwise_is_not_read_as_a_function() -> None:
     # and a loss a line defines is that definition
     defined = WHOLE + "$$L = -\\sum_{k=1}^n y_k \\log p_k$$\n" + CHAIN
     assert "for every function" not in results(defined)[-1].method
+
+
+VARIANCE = (
+    "Let $x \\in \\mathbb{R}^m$.\n\n"
+    "$$\\mu = \\frac{1}{m} \\sum_{i=1}^m x_i$$\n"
+    "$$\\sigma^2 = \\frac{1}{m} \\sum_{i=1}^m (x_i - \\mu)^2$$\n"
+)
+
+
+def test_a_variance_a_line_defines_is_a_quantity_to_differentiate_by() -> None:
+    text = VARIANCE + (
+        "$$\\frac{\\partial \\sigma^2}{\\partial x_i} = \\frac{2(x_i - \\mu)}{m}$$\n"
+        "$$\\frac{\\partial \\sigma^2}{\\partial x_i} = \\frac{(x_i - \\mu)}{m}$$\n"
+        "$$\\hat{x}_i = \\frac{x_i - \\mu}{\\sqrt{\\sigma^2 + \\epsilon}}$$\n"
+        "$$\\frac{\\partial \\hat{x}_i}{\\partial \\sigma^2} = "
+        "-\\frac{1}{2}(x_i - \\mu)(\\sigma^2 + \\epsilon)^{-3/2}$$\n"
+    )
+    assert statuses(text)[2:] == [VALID, INVALID, NOT_CHECKED, VALID]
+
+
+def test_a_derivative_by_a_square_nothing_defines_is_not_guessed() -> None:
+    # d(x⁴)/dx² is 2x² by the quantity x², 12x² as a second derivative with a typo
+    assert statuses(["\\frac{d (x^4)}{d x^2} = 2 x^2"]) == [NOT_CHECKED]
+    # and σ beside ∂/∂σ²: how σ moves with σ² is not read
+    step = "$$\\frac{\\partial \\sigma}{\\partial \\sigma^2} = 0$$\n"
+    assert statuses(VARIANCE + step)[2] is NOT_CHECKED
+
+
+def test_a_derivative_through_a_defined_intermediate_is_refuted_only_as_neither_reading() -> None:
+    # ∂x̂_i/∂x_i = 1 is the local partial of a computational graph (μ held fixed), and
+    # 1 - 1/m the total derivative: each is right in its reading
+    text = VARIANCE + (
+        "$$\\hat{x}_i = x_i - \\mu$$\n"
+        "$$\\frac{\\partial \\hat{x}_i}{\\partial x_i} = 1$$\n"
+        "$$\\frac{\\partial \\hat{x}_i}{\\partial x_i} = 1 - \\frac{1}{m}$$\n"
+        "$$\\frac{\\partial \\mu}{\\partial x_i} = \\frac{2}{m}$$\n"
+    )
+    steps = results(text)
+    assert [s.status for s in steps[3:]] == [NOT_CHECKED, VALID, INVALID]
+    assert "holding mu fixed" in steps[3].reason
+
+
+def test_a_name_with_a_letter_label_is_no_vector_entry_unless_indexed() -> None:
+    # b_o := 0 (the output's bias) had made b a vector defined entrywise, so ∂L/∂b_1
+    # differentiated by all of "b" held at b_o's value
+    lines = ["b_o = 0", "b_1 = 2", "y = 3 b_1 + b_o", "\\frac{\\partial y}{\\partial b_1} = 3"]
+    assert statuses(lines)[3] is VALID

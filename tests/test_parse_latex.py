@@ -871,3 +871,13 @@ def test_a_boxed_relation_inside_an_expression_is_refused(text: str) -> None:
 
 def test_an_entry_of_a_call_keeps_the_call() -> None:
     assert P(r"\sigma(z)_i") == Component(Call("sigma", (Name("z"),)), Name("i"))
+
+
+def test_a_square_below_a_first_order_derivative_is_the_variable() -> None:
+    # ∂f/∂σ² differentiates by the quantity σ² (lowering decides whether it is one);
+    # with ∂² above the bar it is the second derivative by σ
+    by_square = parse_latex_expression("\\frac{\\partial f}{\\partial \\sigma^2}")
+    assert by_square == Derivative(v("f"), Pow(v("sigma"), n(2)), 1)
+    assert parse_latex_expression("\\frac{\\partial^2 f}{\\partial \\sigma^2}") == Derivative(
+        v("f"), v("sigma"), 2
+    )

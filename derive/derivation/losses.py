@@ -100,6 +100,8 @@ def _variable(var: ast.Node) -> str | None:
             return base  # p_j, x_{ij}: an entry
         case ast.Subscript(base=base, label=label):
             return f"{base}_{label}"
+        case ast.Pow(base=ast.Name(name=name), exponent=ast.Num(value=2)):
+            return f"{name}^2"  # ∂f/∂σ^2, as a line `σ^2 = ...` defines it
     return None
 
 

@@ -22,7 +22,7 @@ import re
 
 from derive.errors import DeriveError
 from derive.model import ast
-from derive.model.dependence import assumed_fixed, loss_arguments, sizes
+from derive.model.dependence import assumed_fixed, intermediates, loss_arguments, sizes
 from derive.model.indices import elaborate
 from derive.model.types import Context
 from derive.vocabulary import ARITY, CONSTANTS
@@ -113,6 +113,11 @@ def held_fixed(link: ast.Relation, context: Context) -> str | None:
         return (
             f"fails only with {', '.join(fixed)} held fixed, and the document does not say "
             "whether they depend on the variable"
+        )
+    if through := intermediates(link, context):
+        return (
+            f"fails as a total derivative through {', '.join(through)}; the document may "
+            f"mean the partial holding {', '.join(through)} fixed, and does not say which"
         )
     return None
 
@@ -352,6 +357,21 @@ def _free_names(node: ast.Node, bound: set[str], families: set[str], context: Co
     """The names a side mentions, written as the context keys them (`s_{t-1}` as well as
     s; a component y_i of a declared vector y is y), without the indices sums bind."""
     found = ast.names(node) - bound
+    squared = [  # σ^2 where a line defined σ^2: that quantity, not the letter σ
+        item
+        for item in ast.walk(node)
+        if isinstance(item, ast.Pow)
+        and isinstance(item.base, ast.Name)
+        and isinstance(item.exponent, ast.Num)
+        and item.exponent.value == 2
+        and context.definition(f"{item.base.name}^2") is not None
+    ]
+    for item in squared:
+        found.add(f"{item.base.name}^2")  # type: ignore[attr-defined]
+    bare = [item for item in ast.walk(node) if isinstance(item, ast.Name)]
+    for letter in {item.base.name for item in squared}:  # type: ignore[attr-defined]
+        if all(any(n is power.base for power in squared) for n in bare if n.name == letter):
+            found.discard(letter)
     for item in ast.walk(node):
         if _kronecker(item, context):  # δ_{jk} is a number of the indices, not a quantity
             found.discard("delta")

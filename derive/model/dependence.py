@@ -32,6 +32,7 @@ __all__ = [
     "assumed_fixed",
     "independent",
     "inputs",
+    "intermediates",
     "loss_arguments",
     "modelled_loss",
     "sizes",
@@ -146,6 +147,35 @@ def assumed_fixed(link: ast.Node, context: Context) -> list[str]:
             if independent(context, mentioned, variables) == "input":
                 fixed.add(stem(mentioned))
     return sorted(fixed)
+
+
+def intermediates(link: ast.Node, context: Context) -> list[str]:
+    """Defined quantities a derivative in `link` differentiates through that move with
+    its variable (μ of ∂x̂_i/∂x_i, with x̂_i := (x_i - μ)/s and μ := mean of x). There `∂`
+    may be the total derivative or the local partial of a computational graph (μ held
+    fixed), and the document does not say which. Only where the differentiated quantity
+    also depends on the variable directly: ∂(pᵀp)/∂x_1 holding p fixed is no reading."""
+    found: set[str] = set()
+    for node in ast.walk(link):
+        if not isinstance(node, ast.Derivative | ast.Gradient):
+            continue
+        variables = frozenset(_mentioned(node.var))
+        stems = {stem(v) for v in variables}
+        written = _mentioned(node.expr)
+        top = {node.expr.name} if isinstance(node.expr, ast.Name) else set()
+        if isinstance(node.expr, ast.Subscript):
+            top = {f"{node.expr.base}_{node.expr.label}", node.expr.base}
+        direct = written.union(
+            *(_mentioned(b) for t in top for b in _definition_bodies(context, t))
+        )
+        if not (variables | stems) & (direct | {stem(n) for n in direct}):
+            continue
+        for name in _expanded(written, context, variables) - variables - top:
+            if stem(name) in stems or not _definition_bodies(context, name):
+                continue
+            if (variables | stems) & ancestors(context, name):
+                found.add(name)
+    return sorted(found)
 
 
 def _expanded(names: set[str], context: Context, variables: frozenset[str]) -> set[str]:

@@ -182,6 +182,8 @@ class Lowering(Reading):
             return self.bound[name]
         if name in self.sizes:
             return sp.Integer(self.sizes[name])
+        if f"{name}^2" in self.held:  # σ beside ∂/∂σ^2: how σ moves with σ² is not read
+            raise Unsupported(f"{name} appears apart from {name}^2, the derivative's variable")
         definition = self.context.definition(name)
         if definition is not None and not definition.params and name not in self.held:
             key = (name, self.held)
@@ -423,7 +425,9 @@ class Lowering(Reading):
 
     def _entrywise(self, base: str) -> tuple[str, ast.Node] | None:
         """The index letter and body of a definition of `base`'s entries (`a_j := ...`),
-        where `base` itself has no definition and the body does not mention it."""
+        where `base` itself has no definition and the body does not mention it; the letter
+        is the body's index or an index letter (h_i := Σ_k e^{a_k} is every entry; b_o := 0
+        names a number, the output's bias)."""
         if self.context.definition(base) is not None:
             return None
         for definition in self.context.definitions:
@@ -435,6 +439,7 @@ class Lowering(Reading):
                 and letter.islower()
                 and not definition.params
                 and base not in ast.names(definition.body)  # type: ignore[arg-type]
+                and (letter in "ijk" or letter in ast.names(definition.body))  # type: ignore[arg-type]
             ):
                 return letter, definition.body  # type: ignore[return-value]
         return None
@@ -742,6 +747,11 @@ class Lowering(Reading):
         return numerator / denominator
 
     def _pow(self, node: ast.Pow) -> Value:
+        squared = _squared(node)
+        if squared is not None and (
+            self.context.definition(squared) is not None or squared in self.held
+        ):  # σ^2 where a line defined σ^2 := ..., or ∂/∂σ^2: the quantity of its own
+            return self._name(ast.Name(squared, node.pos))
         call = node.base
         if (
             isinstance(call, ast.Call)
@@ -964,6 +974,11 @@ class Lowering(Reading):
         if isinstance(expr, ast.Call) and expr.args == (var,) and _not_a_name(var):
             return self._at_point(expr, var, order)
         var_name = _variable_name(var)
+        if isinstance(var, ast.Pow) and self.context.definition(var_name) is None:
+            raise Unsupported(  # d(x^4)/dx^2: by the quantity x², or the second derivative
+                f"∂/∂{var_name} with a first-order numerator: define {var_name} to "
+                "differentiate by it, or write the order above the bar"
+            )
         elements: frozenset[tuple[str, sp.Expr]] = frozenset()
         element_of_recurrence = (
             isinstance(var, ast.Subscript) and self._recurrence(var.base) is not None
@@ -1002,13 +1017,19 @@ class Lowering(Reading):
         gives (p of p_j, p := softmax(x)), to be held free as a whole; else ()."""
         if not isinstance(var, ast.Subscript) or var.base in self.held:
             return ()
+        full = f"{var.base}_{var.label}"
+        if self.context.lookup(full) is not None:
+            return ()  # θ_i declared a vector: a name of its own
         if self._entrywise(var.base) is not None:  # p_j := e^{x_j} / Σ_k e^{x_k}
             return (var.base,)
+        if self.context.definition(full) is not None:
+            return ()  # h_t := ... of its own
         definition = self.context.definition(var.base)
         if definition is None or definition.params or self._recurrence(var.base) is not None:
             return ()
-        if self.context.definition(f"{var.base}_{var.label}") is not None:
-            return ()  # h_t := ... of its own
+        shape = shape_of(self.context.lookup(var.base))
+        if not (isinstance(shape, Vector | Matrix) or self.context.open_world):
+            return ()  # read as the entry only where _subscript reads it so
         return (var.base,)
 
     def _at_point(self, call: ast.Call, point: ast.Node, order: int) -> Value:
@@ -1153,7 +1174,19 @@ def _variable_name(var: ast.Node) -> str:
             return name
         case ast.Subscript(base=base, label=label):
             return f"{base}_{label}"
+        case ast.Pow() if (squared := _squared(var)) is not None:
+            return squared
     raise TypeCheckError("differentiate with respect to a name")
+
+
+def _squared(node: ast.Pow) -> str | None:
+    """`sigma^2` for σ² (a variance the document names, as `definition_of` keys it), or
+    None for any other power."""
+    if not (isinstance(node.exponent, ast.Num) and node.exponent.value == 2):
+        return None
+    if isinstance(node.base, ast.Name | ast.Subscript):
+        return f"{_variable_name(node.base)}^2"
+    return None
 
 
 def _atoms_of(value: Value) -> list[sp.Basic]:

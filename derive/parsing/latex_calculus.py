@@ -128,6 +128,7 @@ class Calculus(Cursor):
                 )
         self.i = den[0]
         variables: list[tuple[Node, int]] = []
+        written: list[Node] = []
         with self.nested(token.pos):
             while self.i < den[1]:
                 d = self.advance()
@@ -136,6 +137,7 @@ class Calculus(Cursor):
                 if self.i >= den[1]:
                     raise self.error(d.pos, "missing variable after d")
                 var = self.run(stop_at_functions=False, stop_at_d=True)
+                written.append(var)
                 if (
                     isinstance(var, Pow)
                     and isinstance(var.exponent, Num)
@@ -147,6 +149,8 @@ class Calculus(Cursor):
             if self.i != den[1]:
                 raise self.error(self.peek().pos, "unexpected token in a derivative")
         self.i = den[2]
+        if order == 1 and len(written) == 1 and variables[0][1] == 2:
+            variables = [(written[0], 1)]  # ∂f/∂σ^2: by the quantity σ² (lowering decides)
         if sum(k for _, k in variables) != order:
             raise self.error(token.pos, "the orders above and below the fraction bar differ")
         if body is None:
