@@ -228,3 +228,39 @@ def test_a_name_with_a_letter_label_is_no_vector_entry_unless_indexed() -> None:
     # differentiated by all of "b" held at b_o's value
     lines = ["b_o = 0", "b_1 = 2", "y = 3 b_1 + b_o", "\\frac{\\partial y}{\\partial b_1} = 3"]
     assert statuses(lines)[3] is VALID
+
+
+def test_a_line_restating_a_definition_from_the_same_quantities_is_checked_against_it() -> None:
+    # batch-norm blog, doc 04 line 141: (√(σ²+ε))^{-0.5} is (σ²+ε)^{-1/4}, a real slip
+    defined = "\\hat{x}_i = \\frac{x_i - \\mu}{\\sqrt{s + \\epsilon}}"
+    right = "\\hat{x}_i = (x_i - \\mu)(s + \\epsilon)^{-0.5}"
+    wrong = "\\hat{x}_i = (x_i - \\mu)(\\sqrt{s + \\epsilon})^{-0.5}"
+    assert statuses([defined, right, wrong])[1:] == [VALID, INVALID]
+
+
+def test_a_line_binding_a_name_to_other_quantities_is_a_new_definition() -> None:
+    # a new case or section may reuse the letter; an update names itself on the right
+    lines = ["z = w x + b", "z = 2 u", "v = 3 g", "v = \\frac{v}{1 - \\beta}"]
+    assert statuses(lines) == [NOT_CHECKED] * 4
+
+
+def test_an_element_a_definition_sums_over_is_an_element_of_that_family() -> None:
+    # with s := (1/m) Σ_i (x_i - μ)², x_1 of ∂s/∂x_1 had been a name of its own, so
+    # ∂s/∂x_1 = 0 was proved; at a free index i, ∂s/∂x_i = 0 was verified at i = 2.5
+    from derive.claim import statement
+    from derive.engine import decide
+    from derive.model.types import Context, Definition
+    from derive.parsing import parse_expression
+    from derive.verdict import Status
+
+    body = parse_expression("\\frac{1}{m}\\sum_{i=1}^m (x_i - \\mu)^2", latex=True)
+    for name in ("s", "sigma^2"):
+        context = Context(definitions=(Definition(name, body),))
+        symbol = "s" if name == "s" else "\\sigma^2"
+        at_one = statement(
+            f"\\frac{{\\partial {symbol}}}{{\\partial x_1}} = 0", context, latex=True
+        )
+        verdict = decide(at_one, SETTINGS).status
+        assert verdict is Status.REFUTED if name == "s" else not verdict.holds
+        free = statement(f"\\frac{{\\partial {symbol}}}{{\\partial x_i}} = 0", context, latex=True)
+        assert not decide(free, SETTINGS).status.holds

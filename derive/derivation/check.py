@@ -108,7 +108,7 @@ def check_derivation(
     question = Question("derivation", 0, context, tuple(f for f in facts if f))
     declared = frozenset(item.name for item in derivation.inferred)  # its lines may define them
     results, _, _ = check_steps(
-        question, texts, settings, latex=derivation.latex, credit=False, own=declared
+        question, texts, settings, latex=derivation.latex, credit=False, own=declared, restate=True
     )
     located = tuple(  # a formula that claims nothing (`$x$` in a sentence) is no step
         _unrefuted(

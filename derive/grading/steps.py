@@ -59,11 +59,15 @@ def check_steps(
     latex: bool | None = None,
     credit: bool = True,
     own: frozenset[str] = frozenset(),
+    restate: bool = False,
 ) -> tuple[tuple[StepResult, ...], Context, list[Written]]:
     """Every step's result, the context the steps built, and the relations written (for
     the final answer). `credit` False: no step is judged filler (a derivation with no key
     has no question whose quantities a step must use). `own`: names the document itself
-    declared, which its lines may define (`o_t = W h_t` after "Let o_t ∈ ℝ^q")."""
+    declared, which its lines may define (`o_t = W h_t` after "Let o_t ∈ ℝ^q").
+    `restate`: a line that defines a name the document's own lines defined, from the same
+    quantities, restates that definition and is checked against it (a derivation's
+    `x̂_i = (x_i - μ)(σ^2 + ε)^{-1/2}`); graded work rebinds it instead (sample 2's μ)."""
     context = question.context
     results: list[StepResult] = []
     written: list[Written] = []
@@ -74,7 +78,9 @@ def check_steps(
     for text in texts:
         try:
             with deadline(settings.timeout):  # reading counts against the step's budget too
-                links, definition = _read_step(text, previous_rhs, context, own, question, latex)
+                links, definition = _read_step(
+                    text, previous_rhs, context, own, question, latex, restate
+                )
         except BudgetExceeded:
             reraise_expired()
             reason = f"could not be read within the budget of {settings.timeout:g} s"
@@ -175,6 +181,7 @@ def _read_step(
     own: set[str],
     question: Question,
     latex: bool | None = None,
+    restate: bool = False,
 ) -> tuple[list[ast.Relation], _Defined | None]:
     """The relations of one step to check, and the definition it makes, if any:
     `w := ...`, `let w = ...`, or `L_reg = ...` naming something the context does not
@@ -196,6 +203,8 @@ def _read_step(
     first = found[0]
     if first.op in (":=", "=") and _defined_by_key(first, context, own):
         return [ast.Relation("=", first.lhs, first.rhs), *found[1:]], None
+    if restate and first.op == "=" and _restates(first, context, own):
+        return found, None
     if first.op == ":=" or (
         first.op == "="
         and (is_definition_word or _introduces(first, context) or _rebinds(first, own))
@@ -211,6 +220,27 @@ def _rebinds(node: ast.Relation, own: set[str]) -> bool:
     except DeriveError:
         return False
     return name in own and name not in ast.names(node.rhs)  # `t = t + 1` is no binding
+
+
+def _restates(node: ast.Relation, context: Context, own: set[str]) -> bool:
+    """`x̂_i = (x_i - μ)(σ^2 + ε)^{-1/2}` after the document's own `x̂_i = ...`: the same
+    name built from the same quantities again (not a new case, nor an update `v_t =
+    v_t / (1 - β^t)`, nor a function of other arguments)."""
+    try:
+        name, params = definition_of(node).name, definition_of(node).params
+    except DeriveError:
+        return False
+    earlier = context.definition(name)
+    if name not in own or earlier is None or earlier.params != params:
+        return False
+    quantities = _quantities(node.rhs)
+    return bool(quantities) and name not in quantities and quantities == _quantities(earlier.body)
+
+
+def _quantities(node: object) -> set[str]:
+    """The names a tree mentions, functions (`sqrt`, `f`) left out."""
+    functions = {item.func for item in ast.walk(node) if isinstance(item, ast.Call)}
+    return ast.names(node) - functions
 
 
 def _defined_by_key(node: ast.Relation, context: Context, own: set[str]) -> bool:

@@ -345,12 +345,32 @@ def _absorb(total: ast.Sum, term: ast.Node) -> ast.Sum:
 def summed_families(root: object, context: Context) -> frozenset[str]:
     """Undeclared letters the tree sums over an index of (`a` of Σ_i a_i): their `a_1` is
     the element a[1] of that family too, never a separate name, so `a_1 + a_2 = Σ_{i=1}^2
-    a_i` holds."""
+    a_i` holds. The definitions the tree uses count too: with σ^2 := (1/m) Σ_i (x_i - μ)^2,
+    the x_i of ∂x̂_i/∂x_i is an element of the family σ^2 sums, not a name of its own."""
     return frozenset(
         node.base
-        for node, scope in _entries(root, frozenset())
+        for tree in (root, *_bodies_used(root, context))
+        for node, scope in _entries(tree, frozenset())
         if context.lookup(node.base) is None and scope & ast.names(node.index)
     )
+
+
+def _bodies_used(root: object, context: Context) -> list[object]:
+    """The bodies of the definitions a tree uses, through other definitions."""
+    found: list[object] = []
+    seen: set[str] = set()
+    pending = [root]
+    while pending:
+        tree = pending.pop()
+        keys = set(ast.names(tree))
+        keys |= {f"{n.base}_{n.label}" for n in ast.walk(tree) if isinstance(n, ast.Subscript)}
+        keys |= {f"{k}^2" for k in keys}
+        for definition in context.definitions:
+            if definition.name in keys and definition.name not in seen:
+                seen.add(definition.name)
+                found.append(definition.body)
+                pending.append(definition.body)
+    return found
 
 
 def _entries(node: object, bound: frozenset[str]) -> list[tuple[ast.Subscript, frozenset[str]]]:

@@ -389,6 +389,12 @@ class Lowering(Reading):
             return self._name(ast.Name(f"{base}_{node.label}", node.pos))
         if self._open(base) and not recurrence and defined is None:
             raise self._unknown_dependence(base)  # Σ_t l(y_t, o_t) under ∂_w: o_t may depend on w
+        free = {n for n in ast.names(node.index) if n not in self.bound and n not in self.sizes}
+        if family and not is_sequence and not recurrence and free & set(_INDEX_LETTERS):
+            raise Unsupported(  # x_i beside Σ_i x_i: i takes whole values nobody gave
+                f"{base}_{node.label} is an element of what a sum runs over, at an index "
+                f"with no range: declare {base} as a vector"
+            )
         index = self.lower(node.index)
         if isinstance(index, sp.MatrixBase):
             raise TypeCheckError(f"the index of {base} must be a number")
@@ -1161,7 +1167,8 @@ def _diff(value: Value, variable: Value) -> Value:
     return sp.ImmutableMatrix([sp.diff(value, v) for v in variable])
 
 
-_POINT = "·point"  # the argument of `_at_point`; no parser makes such a name
+_POINT = "·point"
+_INDEX_LETTERS = "ijklpq"  # letters that index entries, not quantities  # the argument of `_at_point`; no parser makes such a name
 
 
 def _not_a_name(var: ast.Node) -> bool:

@@ -500,8 +500,8 @@ def _compile(args: list[sp.Basic], exprs: list[sp.Expr], functions: dict[str, ob
             return [np.float64(np.nan)] * len(bodies)  # no float evidence either way
         except NameError:  # Σ_{k=2}^{2n} a_k: elements that only a value of n would name
             return [np.float64(np.nan)] * len(bodies)
-        except TypeError:  # Σ_{i=1}^m x_i with m a column of floats: no range to sum over
-            return [np.float64(np.nan)] * len(bodies)
+        except (TypeError, ValueError):  # Σ_{i=1}^m x_i, δ_{ik}, with m or i a column of
+            return [np.float64(np.nan)] * len(bodies)  # floats: no range, no index to test
         return [_real(np.asarray(v)) for v in values]
 
     return call
