@@ -264,3 +264,9 @@ def test_an_element_a_definition_sums_over_is_an_element_of_that_family() -> Non
         assert verdict is Status.REFUTED if name == "s" else not verdict.holds
         free = statement(f"\\frac{{\\partial {symbol}}}{{\\partial x_i}} = 0", context, latex=True)
         assert not decide(free, SETTINGS).status.holds
+
+
+def test_a_definition_restated_as_written_holds_whatever_its_letters_are() -> None:
+    # o_t = g(V s_t) again: true for matrices too, so the shape caution does not apply
+    lines = ["o_t = g(V s_t)", "o_t = g(V s_t)", "o_t = g(s_t V)"]
+    assert statuses(lines) == [NOT_CHECKED, VALID, NOT_CHECKED]

@@ -150,7 +150,12 @@ def _modelled(link: ast.Relation, context: Context) -> list[str]:
 def shape_dependent(link: ast.Relation, text: str, context: Context) -> str | None:
     """Why a proof of `link` with its undeclared names as numbers may not hold as the
     document means them, or None. The definitions the link uses count as written in it
-    (∂z/∂x = W with z := x W + b is about the product x W)."""
+    (∂z/∂x = W with z := x W + b is about the product x W). A name said to be what its
+    definition says (`o_t = g(V s_t)` again) holds whatever the names are."""
+    if isinstance(link.lhs, ast.Name | ast.Subscript) and link.op == "=":
+        definition = context.definition(_key(link.lhs))
+        if definition is not None and not definition.params and definition.body == link.rhs:
+            return None
     variables = {  # ∂h/∂z_1: what z_1 is made of is not in the claim
         name
         for item in ast.walk(link)

@@ -21,6 +21,7 @@ from fractions import Fraction
 import numpy as np
 import sympy as sp
 
+from derive.limits import LIMITS
 from derive.model.expectation import Expect, RandomAtom, as_expr, singular
 from derive.model.functions import (
     ACTIVATION_CLASSES,
@@ -445,8 +446,25 @@ class Problem:
                 sides.append(sp.nan)  # V/‖V‖ at V = 0: sympy's 0·x = 0 would hide it
                 continue
             value = _exact_matrix_functions(concrete.xreplace(substitution))
+            if not _summable(value):
+                sides.append(None)  # Σ_{i=1}^m at m = 2.5 or m = 10^6: no exact value here
+                continue
             sides.append(value.doit() if value.has(sp.Sum, sp.Product) else value)
         return sides[0], sides[1]
+
+
+def _summable(value: sp.Basic) -> bool:
+    """Whether every sum and product left in an exact value runs over a whole number of
+    terms, and over few enough where its terms are entries with no closed form (x[i] of
+    Σ_{i=1}^m at a point's m = 10^4 would be expanded term by term)."""
+    for total in value.atoms(sp.Sum, sp.Product):
+        for _, low, high in total.limits:
+            count = high - low
+            if not count.is_Integer:
+                return False
+            if int(count) >= LIMITS.max_sum_terms and total.has(sp.Indexed):
+                return False
+    return True
 
 
 def _holds_in_floats(op: str, lhs: np.ndarray, rhs: np.ndarray) -> np.ndarray:
