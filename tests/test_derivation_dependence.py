@@ -231,11 +231,17 @@ def test_a_name_with_a_letter_label_is_no_vector_entry_unless_indexed() -> None:
 
 
 def test_a_line_restating_a_definition_from_the_same_quantities_is_checked_against_it() -> None:
-    # batch-norm blog, doc 04 line 141: (√(σ²+ε))^{-0.5} is (σ²+ε)^{-1/4}, a real slip
+    # valid where it restates the definition; otherwise a new definition, never an error:
+    # doc 04's (√(σ²+ε))^{-0.5} is a slip, but "now let h = tanh(u)" after h = σ(u) is not
     defined = "\\hat{x}_i = \\frac{x_i - \\mu}{\\sqrt{s + \\epsilon}}"
     right = "\\hat{x}_i = (x_i - \\mu)(s + \\epsilon)^{-0.5}"
-    wrong = "\\hat{x}_i = (x_i - \\mu)(\\sqrt{s + \\epsilon})^{-0.5}"
-    assert statuses([defined, right, wrong])[1:] == [VALID, INVALID]
+    other = "\\hat{x}_i = (x_i - \\mu)(\\sqrt{s + \\epsilon})^{-0.5}"
+    steps = results([defined, right, other])
+    assert [s.status for s in steps[1:]] == [VALID, NOT_CHECKED]
+    assert "again" in steps[2].reason
+    # and the letter means its new definition from there on
+    lines = ["h = \\sigma(u)", "h = \\tanh(u)", "\\frac{\\partial h}{\\partial u} = 1 - h^2"]
+    assert statuses(lines) == [NOT_CHECKED, NOT_CHECKED, VALID]
 
 
 def test_a_line_binding_a_name_to_other_quantities_is_a_new_definition() -> None:

@@ -66,8 +66,8 @@ def check_steps(
     has no question whose quantities a step must use). `own`: names the document itself
     declared, which its lines may define (`o_t = W h_t` after "Let o_t ∈ ℝ^q").
     `restate`: a line that defines a name the document's own lines defined, from the same
-    quantities, restates that definition and is checked against it (a derivation's
-    `x̂_i = (x_i - μ)(σ^2 + ε)^{-1/2}`); graded work rebinds it instead (sample 2's μ)."""
+    quantities, is valid where it restates that definition (a derivation's `x̂_i = (x_i -
+    μ)(σ^2 + ε)^{-1/2}`), and a new definition otherwise; graded work rebinds it at once."""
     context = question.context
     results: list[StepResult] = []
     written: list[Written] = []
@@ -107,6 +107,13 @@ def check_steps(
             )
             results.append(StepResult(text, StepStatus.NOT_CHECKED, reason=reason))
             continue
+        again = False
+        if definition is not None and definition.restates:
+            kept = _decidelinks(text, links[:1], context, question, settings)
+            if kept.status is StepStatus.VALID:  # what the earlier line defined, again
+                definition = None
+            else:
+                links, again = links[1:], True
         if definition is not None:
             made = with_ranges(definition.definition, context)  # Σ_k of a_j = e^{z_j} / Σ_k ...
             shape = entrywise_shape(made, context)  # ... makes a a vector like z
@@ -117,7 +124,9 @@ def check_steps(
                 topic.add(definition.definition.name)  # `a = W x`: a is the question's too
             written.append(Written(definition.relation, text))  # `s = γ/‖u‖` may be the answer
             if not links:
-                reason = f"defines {definition.definition.name}"
+                reason = f"defines {definition.definition.name}" + (
+                    " again, not as the document's earlier line did" if again else ""
+                )
                 results.append(StepResult(text, StepStatus.NOT_CHECKED, reason=reason))
                 # `L_reg = L + λ‖w‖²` then `= ...`: the next line goes on from the body
                 chain, previous_rhs = [definition.relation], definition.relation.rhs
@@ -172,6 +181,9 @@ def _topic(question: Question) -> set[str] | None:
 class _Defined:
     definition: Definition
     relation: ast.Relation
+    # the line restates an earlier definition of the document's own: a claim if it holds,
+    # a new definition of the letter otherwise (a new case, or a slip: derive cannot tell)
+    restates: bool = False
 
 
 def _read_step(
@@ -204,7 +216,8 @@ def _read_step(
     if first.op in (":=", "=") and _defined_by_key(first, context, own):
         return [ast.Relation("=", first.lhs, first.rhs), *found[1:]], None
     if restate and first.op == "=" and _restates(first, context, own):
-        return found, None
+        relation = ast.Relation("=", first.lhs, first.rhs)
+        return found, _Defined(definition_of(first), relation, restates=True)
     if first.op == ":=" or (
         first.op == "="
         and (is_definition_word or _introduces(first, context) or _rebinds(first, own))
