@@ -276,3 +276,12 @@ def test_a_definition_restated_as_written_holds_whatever_its_letters_are() -> No
     # o_t = g(V s_t) again: true for matrices too, so the shape caution does not apply
     lines = ["o_t = g(V s_t)", "o_t = g(V s_t)", "o_t = g(s_t V)"]
     assert statuses(lines) == [NOT_CHECKED, VALID, NOT_CHECKED]
+
+
+def test_a_case_is_not_read_where_a_sum_binds_its_letter() -> None:
+    # Σ_j a_i a_j = a_i holds (the a_j sum to 1); writing j as i would make it
+    # Σ_i a_i a_i = a_i, another claim: the sum's j is not the case's j
+    step = "$$\\sum_{j=1}^n a_i a_j = a_i, \\quad i = j$$\n"
+    result = results(SOFTMAX + step)[1]
+    assert result.status is NOT_CHECKED
+    assert "summed in one place" not in result.reason  # the rewritten claim was not read

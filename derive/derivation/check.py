@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 from derive.claim import build_context
-from derive.derivation.inference import Inference
+from derive.derivation.inference import Inference, parsed
 from derive.derivation.losses import loss_models
 from derive.derivation.prose import case_letters
 from derive.derivation.reading import Derivation, Given, Step
@@ -101,7 +101,7 @@ def check_derivation(
         _in_case(step.reading, case) if case else step.reading
         for step, case in zip(derivation.steps, cases, strict=True)
     )
-    losses, functions = loss_models(_trees(texts, derivation.latex), context)
+    losses, functions = loss_models(parsed(texts, latex=derivation.latex), context)
     context = context.extend(functions, definitions=losses)
     _, facts = split_assumptions(written.assume)  # assumptions on names are in the context
     facts += [_sums_to_one(name, context) for name in (*hot, *labels)]  # ... each sums to 1
@@ -135,16 +135,6 @@ def check_derivation(
     )
 
 
-def _trees(texts: tuple[str, ...], latex: bool | None) -> list[ast.Node]:
-    trees = []
-    for text in texts:
-        try:
-            trees.append(parse_statement(text, latex=latex))
-        except DeriveError:
-            continue
-    return trees
-
-
 def _loss_note(loss: Definition) -> str:
     arguments = ", ".join(loss_arguments(loss) or ())
     return (
@@ -162,12 +152,21 @@ def _equal_indices(step: Step, latex: bool | None) -> tuple[str, str] | None:
     """The two index letters a step is claimed equal in: `..., \\quad i = j` after the
     claim, or "When $i = j$" before it (for a step that mentions both); None otherwise."""
     attached = _CONDITION.match(step.reading)
-    if attached:
-        return attached["a"], attached["b"]
-    letters = case_letters(step.imposed)
-    if letters and " = " in step.imposed and _concerns(step, letters, latex):
+    letters = (attached["a"], attached["b"]) if attached else case_letters(step.imposed)
+    if not letters or _binds(step.reading, letters):
+        return None
+    if attached or (" = " in step.imposed and _concerns(step, letters, latex)):
         return letters
     return None
+
+
+def _binds(reading: str, letters: tuple[str, str]) -> bool:
+    """Whether a sum or product in the step binds one of the case's letters: writing j as
+    i would capture it (Σ_j a_i a_j is not Σ_i a_i a_i), so the case is not read."""
+    return any(
+        re.search(rf"\\(?:sum|prod)\s*(?:\\limits\s*)?_\s*\{{?\s*{letter}(?![A-Za-z])", reading)
+        for letter in letters
+    )
 
 
 def _in_case(reading: str, case: tuple[str, str]) -> str:

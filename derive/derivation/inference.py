@@ -26,7 +26,7 @@ from derive.model.types import Decl, Function, Matrix, Scalar, Vector
 from derive.parsing import parse_expression, parse_statement
 from derive.vocabulary import ACTIVATIONS, ARITY
 
-__all__ = ["Inference", "components", "infer"]
+__all__ = ["Inference", "components", "infer", "parsed"]
 
 
 @dataclass(frozen=True)
@@ -184,12 +184,7 @@ def components(
     or bare, is a vector, all such vectors of one size (named after a letter the steps
     do not use). A letter indexed by time (`h_t`, `s_{t-1}`), or whose component a line
     defines (`\\sigma_i = ...`), is left alone."""
-    trees = []
-    for text in steps:
-        try:
-            trees.append(parse_statement(text, latex=latex))
-        except DeriveError:
-            continue
+    trees = parsed(steps, latex=latex)
     taken = {item.name for item in known}
     labels: dict[str, set[str]] = {}
     refused: set[str] = set()
@@ -220,6 +215,17 @@ def components(
             evidence = ", ".join(f"{base}_{label}" for label in letters[:3])
             found.append(Inference(base, Vector(bounds.get(base, size)), evidence, True))
     return tuple(found)
+
+
+def parsed(steps: Sequence[str], *, latex: bool | None) -> list[ast.Node]:
+    """The trees of the steps that can be read (the others say nothing about names)."""
+    trees = []
+    for text in steps:
+        try:
+            trees.append(parse_statement(text, latex=latex))
+        except DeriveError:
+            continue
+    return trees
 
 
 def _sum_bounds(trees: Sequence[ast.Node]) -> dict[str, str]:

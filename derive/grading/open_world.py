@@ -29,7 +29,7 @@ from derive.vocabulary import ARITY, CONSTANTS
 
 __all__ = [
     "at_a_kink",
-    "held_fixed",
+    "discounted",
     "holding",
     "shape_dependent",
     "substituted",
@@ -98,7 +98,7 @@ def substituted(link: ast.Relation, context: Context) -> str | None:
     return None
 
 
-def held_fixed(link: ast.Relation, context: Context) -> str | None:
+def discounted(link: ast.Relation, context: Context) -> str | None:
     """Why a counterexample to a derivative that held the document's inputs fixed, or
     that read an undefined loss as any function (derivation.losses), may say nothing
     about the document (an input may depend on the variable in words; the loss is one

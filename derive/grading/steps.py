@@ -356,7 +356,7 @@ def _decidelinks(
             if context.open_world and (
                 reason := open_world.substituted(link, context)
                 or open_world.at_a_kink(link)
-                or open_world.held_fixed(link, context)
+                or open_world.discounted(link, context)
             ):
                 return StepResult(text, StepStatus.NOT_CHECKED, reason=reason)
             example = verdict.counterexample.as_dict() if verdict.counterexample else None

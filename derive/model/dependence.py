@@ -136,11 +136,7 @@ def assumed_fixed(link: ast.Node, context: Context) -> list[str]:
     """The inputs a derivative in `link` holds fixed by assumption, not by ancestry
     (for the report, and to discount a refutation)."""
     fixed: set[str] = set()
-    for node in ast.walk(link):
-        if not isinstance(node, ast.Derivative | ast.Gradient):
-            continue
-        variables = frozenset(_mentioned(node.var))
-        stems = {stem(v) for v in variables}
+    for node, variables, stems in _derivatives(link):
         for mentioned in _expanded(_mentioned(node.expr), context, variables) - variables:
             if stem(mentioned) in stems:  # z_j beside the variable z_i: an entry of it
                 continue
@@ -156,11 +152,7 @@ def intermediates(link: ast.Node, context: Context) -> list[str]:
     fixed), and the document does not say which. Only where the differentiated quantity
     also depends on the variable directly: ∂(pᵀp)/∂x_1 holding p fixed is no reading."""
     found: set[str] = set()
-    for node in ast.walk(link):
-        if not isinstance(node, ast.Derivative | ast.Gradient):
-            continue
-        variables = frozenset(_mentioned(node.var))
-        stems = {stem(v) for v in variables}
+    for node, variables, stems in _derivatives(link):
         written = _mentioned(node.expr)
         top = {node.expr.name} if isinstance(node.expr, ast.Name) else set()
         if isinstance(node.expr, ast.Subscript):
@@ -176,6 +168,18 @@ def intermediates(link: ast.Node, context: Context) -> list[str]:
             if (variables | stems) & ancestors(context, name):
                 found.add(name)
     return sorted(found)
+
+
+def _derivatives(
+    link: ast.Node,
+) -> list[tuple[ast.Derivative | ast.Gradient, frozenset[str], set[str]]]:
+    """Each derivative in the link, with the names of its variable and their stems."""
+    found = []
+    for node in ast.walk(link):
+        if isinstance(node, ast.Derivative | ast.Gradient):
+            variables = frozenset(_mentioned(node.var))
+            found.append((node, variables, {stem(v) for v in variables}))
+    return found
 
 
 def _expanded(names: set[str], context: Context, variables: frozenset[str]) -> set[str]:
